@@ -1,0 +1,33 @@
+// `npx pathlab`: the command line over the same stack code the browser runs.
+
+import { bootStack } from '../stack/boot';
+import { runSg, SG_USAGE } from '../stack/cli/sg-command';
+
+const USAGE = `Usage: pathlab <command> [options]
+Commands:
+  sg      send one SCSI command to a LUN (PathLab's sg_raw)
+Run 'pathlab <command> --help' for a command's options.
+
+${SG_USAGE}`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE + '\n');
+    return command === undefined ? 1 : 0;
+  }
+  if (command === 'sg') {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(SG_USAGE + '\n');
+      return 0;
+    }
+    const stack = await bootStack();
+    const { output, exitCode } = await runSg(stack, rest);
+    (exitCode === 0 ? process.stdout : process.stderr).write(output + '\n');
+    return exitCode;
+  }
+  process.stderr.write(`pathlab: unknown command '${command}'\n${USAGE}\n`);
+  return 1;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,37 @@
+// The worker API: everything the lab (and the end-to-end tests) may ask of the stack.
+// The lab imports only types from here; the stack runs behind comlink in a module worker.
+
+export type Personality = 'active-active' | 'active-passive' | 'alua';
+
+/** Which implementation of the hot paths runs: the AssemblyScript modules or their TypeScript twins. */
+export interface EngineInfo {
+  engine: 'wasm' | 'typescript';
+  /** Why the TypeScript twins run instead of WebAssembly, when they do. */
+  reason?: string;
+}
+
+/** A LUN as the host sees it through INQUIRY, VPD 0x83 and READ CAPACITY (16). */
+export interface LunInventory {
+  lun: number;
+  vendor: string;
+  product: string;
+  revision: string;
+  /** The NAA designator of VPD page 0x83 as a device id, e.g. "naa.6001405..." */
+  naa: string;
+  blockSize: number;
+  blocks: number;
+  capacityBytes: number;
+}
+
+export interface ArrayInventory {
+  name: string;
+  personality: Personality;
+  luns: LunInventory[];
+}
+
+export interface StackApi {
+  /** Boots the default scenario (idempotent) and says which engine runs. */
+  start(): Promise<EngineInfo>;
+  /** Reads every array's LUNs through real SCSI commands. */
+  inventory(): Promise<ArrayInventory[]>;
+}

@@ -1,0 +1,209 @@
+// A virtual storage array: storage processors with target ports, logical units on a block store,
+// a personality (active/active, active/passive, ALUA), a service-time model and fault switches.
+// It answers real CDBs with real bytes: submit() is the target side of a SCSI exchange.
+
+import { JOB_SIZE } from '../../../asm/sgcopy/layout';
+import * as L from '../../../asm/cdb/layout';
+import type { BlockStore } from '../blockstore/block-store';
+import type { Arena } from '../memory/arena';
+import type { CdbCodec } from '../scsi/cdb-codec';
+import type { ScsiCommand } from '../scsi/command';
+import { HostStatus, SenseKey } from '../scsi/status';
+import { SeededRandom } from '../sim/random';
+import { MAX_EXTENTS_PER_COMMAND, readWrite, synchronizeCache } from './commands/block-io';
+import { readCapacity10, readCapacity16 } from './commands/capacity';
+import { inquiry } from './commands/inquiry';
+import { modeSense } from './commands/mode-sense';
+import { reportLuns } from './commands/report-luns';
+import { requestSense, testUnitReady } from './commands/sense';
+import { reportTargetPortGroups, setTargetPortGroups } from './commands/target-port-groups';
+import type { ArrayConfig } from './config';
+import { Exchange, type Completion } from './exchange';
+import { LogicalUnit, naaId } from './logical-unit';
+import { activeActive } from './personalities/active-active';
+import { activePassive } from './personalities/active-passive';
+import { alua } from './personalities/alua';
+import type { PersonalityOps } from './personalities/personality';
+import { StorageProcessor, TargetPort } from './ports';
+
+const personalities: Record<ArrayConfig['personality'], PersonalityOps> = {
+  'active-active': activeActive,
+  'active-passive': activePassive,
+  alua,
+};
+
+export interface ArrayEnvironment {
+  arena: Arena;
+  codec: CdbCodec;
+  store: BlockStore;
+  /** Seed of the array's service-time jitter. */
+  seed: number;
+}
+
+export class StorageArray {
+  readonly sps: StorageProcessor[];
+  readonly ports: TargetPort[] = [];
+  readonly personality: PersonalityOps;
+  readonly arena: Arena;
+  /** Per-array scratch in the arena for the one data copy in progress (copies are synchronous). */
+  readonly scratch: { extents: number; job: number };
+  /** Virtual time in microseconds; the simulation clock replaces it. */
+  now: () => number = () => 0;
+  /** Whole-array power: when false no port answers. */
+  up = true;
+  private readonly codec: CdbCodec;
+  private readonly random: SeededRandom;
+  private readonly pool: Exchange[] = [];
+  private readonly byNumber = new Map<number, LogicalUnit>();
+
+  private constructor(
+    readonly config: ArrayConfig,
+    readonly luns: LogicalUnit[],
+    env: ArrayEnvironment,
+  ) {
+    this.personality = personalities[config.personality];
+    this.arena = env.arena;
+    this.codec = env.codec;
+    this.random = new SeededRandom(env.seed).fork(config.name);
+    this.sps = config.sps.map((spc, i) => new StorageProcessor(spc.name, i));
+    for (const sp of this.sps) {
+      for (const pc of config.sps[sp.index].ports) {
+        const port = new TargetPort(pc.wwpn, sp, this.ports.length + 1);
+        sp.ports.push(port);
+        this.ports.push(port);
+      }
+    }
+    for (const lun of luns) this.byNumber.set(lun.number, lun);
+    this.scratch = { extents: env.arena.alloc(4 * MAX_EXTENTS_PER_COMMAND), job: env.arena.alloc(JOB_SIZE) };
+  }
+
+  static async create(config: ArrayConfig, env: ArrayEnvironment): Promise<StorageArray> {
+    const luns: LogicalUnit[] = [];
+    for (const lc of config.luns) luns.push(new LogicalUnit(config, lc, await env.store.open(naaId(config, lc))));
+    return new StorageArray(config, luns, env);
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get tpgsBits(): number {
+    return this.personality.tpgsBits(this);
+  }
+
+  get transitionUs(): number {
+    return this.config.transitionUs ?? 200_000;
+  }
+
+  /** The LUN at this number, unless there is none or it is lost (PDL). */
+  lun(number: number): LogicalUnit | undefined {
+    const lun = this.byNumber.get(number);
+    return lun && !lun.lost ? lun : undefined;
+  }
+
+  visibleLunNumbers(): number[] {
+    return this.luns.filter((l) => !l.lost).map((l) => l.number);
+  }
+
+  portByName(wwpn: string): TargetPort | undefined {
+    return this.ports.find((p) => p.wwpn === wwpn);
+  }
+
+  /** The I_T nexus of an exchange: initiator port and target port. */
+  nexus(x: Exchange): string {
+    return `${x.cmd.initiator}|${x.port.wwpn}`;
+  }
+
+  /** Virtual microseconds the array takes for a command moving `bytes`. */
+  serviceTimeUs(bytes: number): number {
+    const m = this.config.serviceTime;
+    return m.fixedUs + (m.perKiBUs * bytes) / 1024 + this.random.next() * m.jitterUs;
+  }
+
+  /**
+   * Serves one command that arrived on `port` for LUN `lunNumber`; `done` is called exactly once,
+   * synchronously or (when blocks must first be loaded or made durable) later.
+   */
+  submit(cmd: ScsiCommand, port: TargetPort, lunNumber: number, done: Completion): void {
+    if (!this.up || !port.reachable) {
+      cmd.hostStatus = HostStatus.NO_CONNECT;
+      done(cmd);
+      return;
+    }
+    const x = this.pool.pop() ?? new Exchange(this.codec, this.arena, (e) => this.pool.push(e));
+    x.cmd = cmd;
+    x.port = port;
+    x.done = done;
+    x.lunNumber = lunNumber;
+    x.lun = this.lun(lunNumber);
+    cmd.serviceUs = this.serviceTimeUs(cmd.dataLength);
+    x.decode();
+    if (x.result === L.RESULT_BAD_OPCODE) return x.checkCondition(SenseKey.ILLEGAL_REQUEST, 0x20, 0x00);
+    if (x.result === L.RESULT_BAD_FIELD) return x.invalidField(x.fieldPointer, x.bitPointer);
+    this.dispatch(x);
+  }
+
+  private dispatch(x: Exchange): void {
+    const lun = x.lun;
+    if (lun) lun.see(this.nexus(x));
+    switch (x.opcode) {
+      case L.OP_REPORT_LUNS:
+        return reportLuns(x, this);
+      case L.OP_INQUIRY:
+        return inquiry(x, this);
+      case L.OP_REQUEST_SENSE:
+        return requestSense(x, this);
+    }
+    if (!lun) return x.checkCondition(SenseKey.ILLEGAL_REQUEST, 0x25, 0x00);
+    const ua = lun.takeAttention(this.nexus(x));
+    if (ua) return x.checkCondition(SenseKey.UNIT_ATTENTION, ua.asc, ua.ascq);
+    if (!this.personality.admit(x, this, lun)) return;
+    switch (x.opcode) {
+      case L.OP_TEST_UNIT_READY:
+        return testUnitReady(x);
+      case L.OP_READ_10:
+      case L.OP_READ_16:
+      case L.OP_WRITE_10:
+      case L.OP_WRITE_16:
+        return readWrite(x, this, lun);
+      case L.OP_SYNCHRONIZE_CACHE_10:
+        return synchronizeCache(x, lun);
+      case L.OP_READ_CAPACITY_10:
+        return readCapacity10(x, lun);
+      case L.OP_SERVICE_ACTION_IN_16:
+        return readCapacity16(x, lun);
+      case L.OP_MODE_SENSE_6:
+      case L.OP_MODE_SENSE_10:
+        return modeSense(x, lun);
+      case L.OP_MAINTENANCE_IN:
+        if (this.personality.reportsGroups) return reportTargetPortGroups(x, this, lun);
+        break;
+      case L.OP_MAINTENANCE_OUT:
+        if (this.personality.supportsSetGroups(this)) return setTargetPortGroups(x, this, lun);
+        break;
+    }
+    x.checkCondition(SenseKey.ILLEGAL_REQUEST, 0x20, 0x00);
+  }
+
+  // Administration and fault switches.
+
+  /** Moves a LUN to another SP (active/passive trespass). */
+  trespass(lun: LogicalUnit, sp: number): void {
+    lun.owner = sp;
+  }
+
+  setPortUp(port: TargetPort, up: boolean): void {
+    port.up = up;
+  }
+
+  setSpUp(sp: StorageProcessor, up: boolean): void {
+    if (sp.up === up) return;
+    sp.up = up;
+    this.personality.spChanged(this, sp.index, up);
+  }
+
+  /** Permanent device loss: the LUN disappears from REPORT LUNS and answers 05/25/00. */
+  setLunLost(lun: LogicalUnit, lost: boolean): void {
+    lun.lost = lost;
+  }
+}

@@ -1,0 +1,207 @@
+// Block store on IndexedDB: the arena caches extents, IndexedDB keeps them across reloads.
+// Writes are batched: every extent dirtied since the last flush goes into one transaction, and the
+// writes waiting for durability are acknowledged when that transaction commits. A transaction is
+// atomic, so a crash or a quota error leaves each extent either old or new, never half-written.
+
+import type { Arena } from '../memory/arena';
+import { EXTENT_SIZE, type BlockStore, type Volume } from './block-store';
+import { ExtentTable } from './extent-table';
+
+const STORE = 'extents';
+/** Write-back data is destaged this long after it was written, even without SYNCHRONIZE CACHE. */
+const DESTAGE_DELAY_MS = 1000;
+
+type ExtentKey = [string, number];
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+class IdbVolume implements Volume {
+  readonly cached = new ExtentTable();
+  readonly dirty = new Set<number>();
+  private readonly loading = new Map<number, Promise<void>>();
+
+  constructor(
+    readonly key: string,
+    private readonly store: IndexedDbBlockStore,
+    /** Extents that exist in IndexedDB (loaded at open, grown by every flush). */
+    readonly persisted: Set<number>,
+  ) {}
+
+  map(first: number, count: number, forWrite: boolean, table: number): Promise<void> | null {
+    const arena = this.store.arena;
+    let missing: number[] | undefined;
+    for (let i = 0; i < count; i++) {
+      const index = first + i;
+      if (this.cached.get(index) === 0 && this.persisted.has(index)) (missing ??= []).push(index);
+    }
+    if (missing) return this.load(missing);
+    const dv = arena.dv;
+    for (let i = 0; i < count; i++) {
+      let addr = this.cached.get(first + i);
+      if (addr === 0 && forWrite) {
+        addr = arena.alloc(EXTENT_SIZE);
+        this.cached.set(first + i, addr);
+      }
+      dv.setUint32(table + 4 * i, addr, true);
+    }
+    return null;
+  }
+
+  written(first: number, count: number): void {
+    for (let i = 0; i < count; i++) this.dirty.add(first + i);
+    this.store.destageLater();
+  }
+
+  whenDurable(done: (error?: Error) => void): void {
+    this.store.flushSoon(done);
+  }
+
+  allocatedExtents(): number {
+    let n = this.persisted.size;
+    for (const [index] of this.cached.entries()) if (!this.persisted.has(index)) n++;
+    return n;
+  }
+
+  private load(indexes: number[]): Promise<void> {
+    const waits: Promise<void>[] = [];
+    const fresh: number[] = [];
+    for (const index of indexes) {
+      const pending = this.loading.get(index);
+      if (pending) waits.push(pending);
+      else fresh.push(index);
+    }
+    if (fresh.length > 0) {
+      const loaded = this.store.readExtents(this.key, fresh).then((values) => {
+        values.forEach((bytes, i) => {
+          const index = fresh[i];
+          this.loading.delete(index);
+          if (this.cached.get(index) !== 0) return;
+          const addr = this.store.arena.alloc(EXTENT_SIZE);
+          if (bytes) this.store.arena.u8.set(bytes.subarray(0, EXTENT_SIZE), addr);
+          this.cached.set(index, addr);
+        });
+      });
+      for (const index of fresh) this.loading.set(index, loaded);
+      waits.push(loaded);
+    }
+    return Promise.all(waits).then(() => undefined);
+  }
+}
+
+export class IndexedDbBlockStore implements BlockStore {
+  readonly kind = 'indexeddb';
+  private readonly volumes = new Map<string, IdbVolume>();
+  private waiting: ((error?: Error) => void)[] = [];
+  private flushing = false;
+  private flushQueued = false;
+  private destageTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private constructor(
+    readonly arena: Arena,
+    private readonly db: IDBDatabase,
+  ) {}
+
+  static async open(arena: Arena, name = 'pathlab-blocks', factory: IDBFactory = indexedDB): Promise<IndexedDbBlockStore> {
+    const req = factory.open(name, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    return new IndexedDbBlockStore(arena, await request(req));
+  }
+
+  async open(key: string): Promise<Volume> {
+    const existing = this.volumes.get(key);
+    if (existing) return existing;
+    const range = IDBKeyRange.bound([key, 0], [key, Number.MAX_SAFE_INTEGER]);
+    const keys = (await request(this.db.transaction(STORE, 'readonly').objectStore(STORE).getAllKeys(range))) as ExtentKey[];
+    const volume = this.volumes.get(key) ?? new IdbVolume(key, this, new Set(keys.map((k) => k[1])));
+    this.volumes.set(key, volume);
+    return volume;
+  }
+
+  readExtents(key: string, indexes: number[]): Promise<(Uint8Array | undefined)[]> {
+    const store = this.db.transaction(STORE, 'readonly').objectStore(STORE);
+    return Promise.all(indexes.map((index) => request(store.get([key, index]) as IDBRequest<Uint8Array | undefined>)));
+  }
+
+  /** Flushes at the end of this turn, so every write of the turn shares one transaction. */
+  flushSoon(done: (error?: Error) => void): void {
+    this.waiting.push(done);
+    this.queueFlush();
+  }
+
+  destageLater(): void {
+    this.destageTimer ??= setTimeout(() => {
+      this.destageTimer = undefined;
+      this.queueFlush();
+    }, DESTAGE_DELAY_MS);
+  }
+
+  async clear(): Promise<void> {
+    const tx = this.db.transaction(STORE, 'readwrite');
+    tx.objectStore(STORE).clear();
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => reject(tx.error);
+    });
+    for (const volume of this.volumes.values()) {
+      for (const [, addr] of volume.cached.entries()) this.arena.free(addr, EXTENT_SIZE);
+    }
+    this.volumes.clear();
+  }
+
+  close(): void {
+    clearTimeout(this.destageTimer);
+    this.db.close();
+  }
+
+  private queueFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    setTimeout(() => {
+      this.flushQueued = false;
+      if (!this.flushing) this.flush();
+    }, 0);
+  }
+
+  private flush(): void {
+    const callbacks = this.waiting;
+    this.waiting = [];
+    const batch: { volume: IdbVolume; index: number }[] = [];
+    for (const volume of this.volumes.values()) {
+      for (const index of volume.dirty) batch.push({ volume, index });
+      volume.dirty.clear();
+    }
+    if (batch.length === 0) {
+      for (const done of callbacks) done();
+      return;
+    }
+    this.flushing = true;
+    const tx = this.db.transaction(STORE, 'readwrite');
+    const store = tx.objectStore(STORE);
+    const u8 = this.arena.u8;
+    for (const { volume, index } of batch) {
+      const addr = volume.cached.get(index);
+      store.put(u8.slice(addr, addr + EXTENT_SIZE), [volume.key, index]);
+    }
+    const finish = (error?: Error) => {
+      this.flushing = false;
+      for (const { volume, index } of batch) {
+        if (error) volume.dirty.add(index);
+        else volume.persisted.add(index);
+      }
+      for (const done of callbacks) done(error);
+      if (this.waiting.length > 0) this.queueFlush();
+    };
+    tx.oncomplete = () => finish();
+    tx.onabort = () => finish(describe(tx.error));
+  }
+}
+
+function describe(error: DOMException | null): Error {
+  if (error?.name === 'QuotaExceededError') return new Error('storage quota exceeded: the browser refused to store more blocks');
+  return new Error(`IndexedDB write failed: ${error?.message ?? 'transaction aborted'}`);
+}

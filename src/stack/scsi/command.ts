@@ -1,0 +1,64 @@
+// One SCSI command as it travels from an initiator to a logical unit and back. Commands are pooled
+// and reused on the I/O path, so every field is reset in place rather than re-created.
+
+import { HostStatus, Status } from './status';
+
+export type DataDirection = 'none' | 'in' | 'out';
+
+/** Longest sense data the stack keeps (descriptor format with information and field pointer). */
+export const SENSE_BUFFER_SIZE = 40;
+
+export class ScsiCommand {
+  /** CDB bytes; only the first cdbLength count. */
+  readonly cdb = new Uint8Array(16);
+  cdbLength = 0;
+  direction: DataDirection = 'none';
+  /** Arena address of the scatter-gather list, and its entry count. */
+  sgl = 0;
+  nseg = 0;
+  /** Bytes the initiator's buffers can hold (data-in) or hold (data-out). */
+  dataLength = 0;
+  /** Who sent it: the initiator port's name, one end of the I_T nexus. */
+  initiator = '';
+  serial = 0;
+
+  status: number = Status.GOOD;
+  hostStatus: number = HostStatus.OK;
+  readonly sense = new Uint8Array(SENSE_BUFFER_SIZE);
+  senseLength = 0;
+  /** Bytes actually moved; dataLength - transferred is the residual. */
+  transferred = 0;
+  /** Virtual microseconds the array spent on it (its service-time model). */
+  serviceUs = 0;
+
+  /** Puts the command back to its just-built state, keeping its buffers. */
+  reset(): void {
+    this.cdb.fill(0);
+    this.cdbLength = 0;
+    this.direction = 'none';
+    this.sgl = this.nseg = this.dataLength = 0;
+    this.initiator = '';
+    this.serial = 0;
+    this.clearResult();
+  }
+
+  /** Forgets the outcome of a previous attempt (before a retry on another path). */
+  clearResult(): void {
+    this.status = Status.GOOD;
+    this.hostStatus = HostStatus.OK;
+    this.sense.fill(0);
+    this.senseLength = 0;
+    this.transferred = 0;
+    this.serviceUs = 0;
+  }
+
+  setCdb(bytes: ArrayLike<number>): void {
+    this.cdb.fill(0);
+    this.cdb.set(bytes);
+    this.cdbLength = bytes.length;
+  }
+
+  get residual(): number {
+    return this.dataLength - this.transferred;
+  }
+}
