@@ -23,17 +23,21 @@ let failedSteps = 0;
 failedSteps += run('node', ['scripts/build-asm.js']) === 0 ? 0 : 1;
 const unitStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/unit.json']);
 failedSteps += unitStatus === 0 ? 0 : 1;
+// Read now: Playwright empties test-results/ (its output folder) when it starts.
+const unit = readJson('test-results/unit.json');
 const buildStatus = run('npx', ['vite', 'build', '--logLevel', 'warn']);
 failedSteps += buildStatus === 0 ? 0 : 1;
 const e2eStatus = buildStatus === 0 ? run('npx', ['playwright', 'test']) : 1;
 failedSteps += e2eStatus === 0 ? 0 : 1;
 
-const unit = readJson('test-results/unit.json');
 const e2e = existsSync('test-results/e2e.json') ? readJson('test-results/e2e.json') : undefined;
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-if (unit) {
+if (!unit) {
+  console.error('the unit tests wrote no report');
+  failedSteps++;
+} else {
   passed += unit.numPassedTests;
   failed += unit.numFailedTests;
   skipped += unit.numPendingTests + unit.numTodoTests;

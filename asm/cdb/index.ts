@@ -1,5 +1,6 @@
-// CDB and sense codec over fixed slots (layout.ts). The TypeScript twin in
-// src/stack/scsi/cdb-codec.ts is the readable reference; this file must produce the same slot bytes.
+// CDB and sense codec over fixed slots (layout.ts). The TypeScript twin (src/stack/scsi/cdb-commands.ts
+// and sense-codec.ts) is the readable reference; this file must leave the same slot bytes
+// (tests/unit/cdb-parity.test.ts).
 // Each exported function handles a whole batch, so one JS→wasm call is paid per batch, not per field.
 // Wasm is little-endian like the slot fields; bswap turns the big-endian CDB fields around in a
 // register (measured faster than byte loads/stores: 10.5 vs 12 ns per encode+decode in the bench mix).

@@ -1,32 +1,19 @@
 // Ring queues of command-slot ids and a start-time fair queuing (SFQ) scheduler between world
 // queues, kept in this module's memory. JS reserves space with `reserve` and passes whole batches
 // (requests in, slot ids out) so one JS->wasm crossing serves hundreds of commands.
-// The TypeScript twin (src/stack/queue/ring.ts, sfq.ts) writes the very same bytes; the internal
-// layout below must stay in step with it (tests/unit/ioqueue.test.ts compares whole memories).
-import { REQ_SIZE, REQ_FLOW, REQ_SLOT, REQ_COST, RING_EMPTY, MAX_FLOWS } from './layout';
+// The TypeScript twin (src/stack/queue/ring.ts, sfq.ts) writes the very same bytes, from the same
+// layout.ts (tests/unit/ioqueue.test.ts compares whole memories).
+import {
+  REQ_SIZE, REQ_FLOW, REQ_SLOT, REQ_COST, RING_EMPTY, MAX_FLOWS,
+  RING_HEAD, RING_COUNT, RING_CAP, RING_DATA,
+  SCHED_FLOWS, SCHED_CAP, SCHED_QUEUED, SCHED_VTIME, SCHED_MAX_FINISH, SCHED_HDR,
+  FLOW_HEAD, FLOW_COUNT, FLOW_SHARES, FLOW_LAST_FINISH, FLOW_SIZE, ENTRY_SLOT, ENTRY_START, ENTRY_SIZE,
+} from './layout';
 
 // ---- ring: header {head u32, count u32, capacity u32, reserved u32}, then capacity u32 slots ----
-const RING_HEAD = 0;
-const RING_COUNT = 4;
-const RING_CAP = 8;
-const RING_DATA = 16;
 
 // ---- scheduler: header, then one record per flow (contiguous, so dispatch scans few cache lines),
 // then each flow's FIFO of queued requests (capacityPerFlow entries per flow) ----
-const SCHED_FLOWS = 0; // u32
-const SCHED_CAP = 4; // u32 capacity per flow
-const SCHED_QUEUED = 8; // u32 requests queued in all flows
-const SCHED_VTIME = 16; // f64 virtual time v
-const SCHED_MAX_FINISH = 24; // f64 largest finish tag handed out
-const SCHED_HDR = 32;
-const FLOW_HEAD = 0; // u32 index of the oldest queued entry
-const FLOW_COUNT = 4; // u32
-const FLOW_SHARES = 8; // u32, at least 1
-const FLOW_LAST_FINISH = 16; // f64 finish tag of the flow's latest request
-const FLOW_SIZE = 24;
-const ENTRY_SLOT = 0; // u32
-const ENTRY_START = 8; // f64 start tag
-const ENTRY_SIZE = 16;
 
 const PAGE: usize = 65536;
 

@@ -1,6 +1,6 @@
 // Scatter-gather copies between guest buffers and LUN extents, all inside this module's memory.
-// JS builds copy jobs (layout.ts) and hands over a whole batch in one `run` call: a JS->wasm
-// crossing costs about as much as 100 bytes of memory.copy, so never one call per piece.
+// JS builds copy jobs (layout.ts) and hands them over in one `run` call: a JS->wasm crossing costs
+// 1.3-2 ns, so one call per command (or per batch), never one per piece or per field.
 // The TypeScript twin (src/stack/memory/sgcopy.ts) is the readable reference of the same algorithm.
 import {
   SG_ENTRY_SIZE, SG_ADDR, SG_LEN,
@@ -18,13 +18,38 @@ export function heapBase(): usize {
 /** Runs `count` jobs stored back to back at `jobs`; returns the bytes moved by all of them (mod 2^32). */
 export function run(jobs: usize, count: i32): u32 {
   let total: u32 = 0;
-  for (let i = 0; i < count; i++) total += runJob(jobs + <usize>i * JOB_SIZE);
+  for (let i = 0; i < count; i++) {
+    const job = jobs + <usize>i * JOB_SIZE;
+    const done = onePiece(job);
+    total += done != NOT_ONE_PIECE ? done : pieces(job);
+  }
   return total;
 }
 
-// One job. The SG list and the extent table are read lazily, piece by piece, so a job that stops
-// early touches nothing past where it stopped.
-@inline function runJob(job: usize): u32 {
+const NOT_ONE_PIECE: u32 = 0xffff_ffff;
+
+// Most commands are one piece: the first SG entry holds the whole transfer and it lies inside one
+// allocated extent. This shortcut gives exactly what `pieces` would, minus its bookkeeping (about
+// 5 ns, a seventh of a cached 4 KiB copy; bench/sgcopy.ts). NOT_ONE_PIECE sends the job to `pieces`.
+@inline function onePiece(job: usize): u32 {
+  const bytes = load<u32>(job, JOB_BYTES);
+  const off = load<u32>(job, JOB_OFFSET);
+  const sg = <usize>load<u32>(job, JOB_SGL);
+  if (bytes == 0 || load<u32>(job, JOB_NSEG) == 0 || load<u32>(sg, SG_LEN) < bytes) return NOT_ONE_PIECE;
+  if (<u64>off + bytes > <u64>load<u32>(job, JOB_EXTENT_SIZE)) return NOT_ONE_PIECE;
+  const at = load<u32>(<usize>load<u32>(job, JOB_EXTENTS));
+  if (at == 0) return NOT_ONE_PIECE; // a hole: zeros or a stop, left to `pieces`
+  const dir = load<u32>(job, JOB_DIR);
+  if (dir == DIR_TO_SGL) memory.copy(load<u32>(sg, SG_ADDR), at + off, bytes);
+  else if (dir == DIR_FROM_SGL) memory.copy(at + off, load<u32>(sg, SG_ADDR), bytes);
+  else return NOT_ONE_PIECE;
+  store<u32>(job, bytes, JOB_DONE);
+  return bytes;
+}
+
+// The general case, the same walk as the TypeScript twin: the SG list and the extent table side by
+// side, both read lazily, piece by piece, so a job that stops early touches nothing further.
+function pieces(job: usize): u32 {
   const dir = load<u32>(job, JOB_DIR);
   let sg = <usize>load<u32>(job, JOB_SGL);
   const sgEnd = sg + <usize>load<u32>(job, JOB_NSEG) * SG_ENTRY_SIZE;

@@ -1,4 +1,4 @@
-// Memory layout shared by asm/sgcopy and its TypeScript twin (src/stack/memory/sgcopy-ts.ts).
+// Memory layout shared by asm/sgcopy and its TypeScript twin (src/stack/memory/sgcopy.ts).
 // The module's memory is the data arena: guest buffers, scatter-gather lists and LUN extents all
 // live in it, so one memory.copy moves a piece. All fields little-endian u32.
 

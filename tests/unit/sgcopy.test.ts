@@ -144,14 +144,15 @@ describe.each([
     expect(bytesAt(sg, GUEST, 64)).toEqual(bytesAt(sg, E2 + 10, 64));
   });
 
-  it('moves nothing for an unknown direction or a zero extent size', () => {
+  it('moves nothing for an unknown direction, a zero extent size or zero bytes', () => {
     reset();
     writeJobs(sg.buffer(), [
       { dir: 7, sg: [[GUEST, 64]], extents: [E0], offset: 0, bytes: 64, extentSize: 512 },
       { dir: DIR_TO_SGL, sg: [[GUEST, 64]], extents: [E0], offset: 0, bytes: 64, extentSize: 0 },
+      { dir: DIR_TO_SGL, sg: [[GUEST, 64]], extents: [E0], offset: 0x7fff0000, bytes: 0, extentSize: 0xffffffff },
     ]);
-    expect(sg.run(JOBS, 2)).toBe(0);
-    expect([done(sg, 0), done(sg, 1)]).toEqual([0, 0]);
+    expect(sg.run(JOBS, 3)).toBe(0); // and the third, pointing far past the arena, does not trap
+    expect([done(sg, 0), done(sg, 1), done(sg, 2)]).toEqual([0, 0, 0]);
     expect(bytesAt(sg, GUEST, 64).every((b) => b === 0xaa)).toBe(true);
   });
 
@@ -184,13 +185,23 @@ describe.each([
     expect(() => sg.fill(end - 10, 0, 11)).toThrow();
   });
 
-  it('grows by whole pages and keeps the contents', () => {
-    const s2 = new TsSgCopy(2, 8);
-    bytesAt(s2, H, 4).set([1, 2, 3, 4]);
-    s2.grow(3);
-    expect(s2.buffer().byteLength).toBe(5 * PAGE_SIZE);
-    expect([...bytesAt(s2, H, 4)]).toEqual([1, 2, 3, 4]);
-    expect(() => s2.grow(4)).toThrow(); // past maxPages
+  it('grows by whole pages, keeps the contents and detaches the old buffer', () => {
+    const old = sg.buffer();
+    bytesAt(sg, H, 4).set([1, 2, 3, 4]);
+    sg.grow(2);
+    expect(sg.buffer().byteLength).toBe((PAGES + 2) * PAGE_SIZE);
+    expect([...bytesAt(sg, H, 4)]).toEqual([1, 2, 3, 4]);
+    expect(old.byteLength).toBe(0); // a stale view fails instead of reading old data
+  });
+});
+
+describe('TsSgCopy limits', () => {
+  it('refuses to grow past maxPages', () => {
+    const sg = new TsSgCopy(2, 8);
+    sg.grow(6);
+    expect(sg.buffer().byteLength).toBe(8 * PAGE_SIZE);
+    expect(() => sg.grow(1)).toThrow(RangeError);
+    expect(sg.buffer().byteLength).toBe(8 * PAGE_SIZE);
   });
 });
 

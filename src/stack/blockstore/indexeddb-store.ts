@@ -40,14 +40,14 @@ class IdbVolume implements Volume {
       if (this.cached.get(index) === 0 && this.persisted.has(index)) (missing ??= []).push(index);
     }
     if (missing) return this.load(missing);
-    const dv = arena.dv;
     for (let i = 0; i < count; i++) {
       let addr = this.cached.get(first + i);
       if (addr === 0 && forWrite) {
         addr = arena.alloc(EXTENT_SIZE);
         this.cached.set(first + i, addr);
       }
-      dv.setUint32(table + 4 * i, addr, true);
+      // Re-read the view each time: an alloc may have grown (and so replaced) the wasm memory.
+      arena.dv.setUint32(table + 4 * i, addr, true);
     }
     return null;
   }
@@ -195,6 +195,8 @@ export class IndexedDbBlockStore implements BlockStore {
       }
       for (const done of callbacks) done(error);
       if (this.waiting.length > 0) this.queueFlush();
+      // Data dirtied while this transaction ran still needs destaging (write-back LUNs).
+      else if (!error && [...this.volumes.values()].some((v) => v.dirty.size > 0)) this.destageLater();
     };
     tx.oncomplete = () => finish();
     tx.onabort = () => finish(describe(tx.error));

@@ -14,14 +14,14 @@ class MemoryVolume implements Volume {
   ) {}
 
   map(first: number, count: number, forWrite: boolean, table: number): null {
-    const dv = this.arena.dv;
     for (let i = 0; i < count; i++) {
       let addr = this.extents.get(first + i);
       if (addr === 0 && forWrite) {
         addr = this.arena.alloc(EXTENT_SIZE);
         this.extents.set(first + i, addr);
       }
-      dv.setUint32(table + 4 * i, addr, true);
+      // Re-read the view each time: an alloc may have grown (and so replaced) the wasm memory.
+      this.arena.dv.setUint32(table + 4 * i, addr, true);
     }
     return null;
   }

@@ -1,13 +1,8 @@
 // Bounded FIFO rings of u32 command-slot ids: the readable twin of the ring half of asm/ioqueue.
 // Same byte layout as the wasm module, so the two memories can be compared byte for byte.
-import { RING_EMPTY } from '../../../asm/ioqueue/layout';
+import { RING_CAP, RING_COUNT, RING_DATA, RING_EMPTY, RING_HEAD, RING_RESERVED } from '../../../asm/ioqueue/layout';
 
 // Header {head u32, count u32, capacity u32, reserved u32}, then capacity u32 values.
-export const RING_HEAD = 0;
-export const RING_COUNT = 4;
-export const RING_CAP = 8;
-export const RING_RESERVED = 12;
-export const RING_DATA = 16;
 
 export function ringBytes(capacity: number): number {
   return Math.ceil((RING_DATA + capacity * 4) / 8) * 8;

@@ -7,25 +7,13 @@
 // with twice the shares gets twice the service while both are backlogged, and a flow that sat idle
 // restarts at v instead of cashing in the time it did not use. Tags are f64 in both implementations,
 // so their results are bit-identical.
-import { REQ_SIZE, REQ_FLOW, REQ_SLOT, REQ_COST, MAX_FLOWS } from '../../../asm/ioqueue/layout';
+import {
+  REQ_SIZE, REQ_FLOW, REQ_SLOT, REQ_COST, MAX_FLOWS,
+  SCHED_FLOWS, SCHED_CAP, SCHED_QUEUED, SCHED_RESERVED, SCHED_VTIME, SCHED_MAX_FINISH, SCHED_HDR,
+  FLOW_HEAD, FLOW_COUNT, FLOW_SHARES, FLOW_RESERVED, FLOW_LAST_FINISH, FLOW_SIZE, ENTRY_SLOT, ENTRY_START, ENTRY_SIZE,
+} from '../../../asm/ioqueue/layout';
 
 // Header, then one record per flow, then each flow's FIFO of capacityPerFlow entries.
-export const SCHED_FLOWS = 0; // u32
-export const SCHED_CAP = 4; // u32 capacity per flow
-export const SCHED_QUEUED = 8; // u32 requests queued in all flows
-export const SCHED_RESERVED = 12;
-export const SCHED_VTIME = 16; // f64 virtual time v
-export const SCHED_MAX_FINISH = 24; // f64 largest finish tag handed out
-export const SCHED_HDR = 32;
-export const FLOW_HEAD = 0; // u32 index of the oldest queued entry
-export const FLOW_COUNT = 4; // u32
-export const FLOW_SHARES = 8; // u32, at least 1
-export const FLOW_RESERVED = 12;
-export const FLOW_LAST_FINISH = 16; // f64 finish tag of the flow's latest request
-export const FLOW_SIZE = 24;
-export const ENTRY_SLOT = 0; // u32
-export const ENTRY_START = 8; // f64 start tag
-export const ENTRY_SIZE = 16;
 
 const clampFlows = (flows: number) => Math.min(Math.max(flows, 0), MAX_FLOWS);
 const flowRecord = (ptr: number, flow: number) => ptr + SCHED_HDR + flow * FLOW_SIZE;

@@ -62,7 +62,7 @@ function transfer(x: Exchange, array: StorageArray, lun: LogicalUnit, isWrite: b
 export function synchronizeCache(x: Exchange, lun: LogicalUnit): void {
   if (x.opcode !== OP_SYNCHRONIZE_CACHE_10) return x.invalidField(0);
   const blocks = x.length === 0 ? lun.blocks - x.lba : x.length;
-  if (x.lba + blocks > lun.blocks) return x.checkCondition(SenseKey.ILLEGAL_REQUEST, 0x21, 0x00);
+  if (x.lba >= lun.blocks || x.lba + blocks > lun.blocks) return x.checkCondition(SenseKey.ILLEGAL_REQUEST, 0x21, 0x00);
   if (x.has(FLAG_IMMED)) {
     lun.volume.whenDurable(() => {});
     return x.good();

@@ -15,7 +15,9 @@ export function reportTargetPortGroups(x: Exchange, array: StorageArray, lun: Lo
   const size = header + sps.reduce((n, sp) => n + 8 + 4 * sp.ports.length, 0);
   const d = new Uint8Array(size);
   const dv = new DataView(d.buffer);
-  dv.setUint32(0, size - 4); // RETURN DATA LENGTH: everything after this field (SPC-4)
+  // RETURN DATA LENGTH counts the descriptor list only (SPC-4 6.36, as LIO and tcmu-runner); for the
+  // length-only format that is everything after this field.
+  dv.setUint32(0, size - header);
   if (extended) {
     d[4] = 0x10; // format type 1
     d[5] = Math.min(255, Math.ceil(array.transitionUs / 1e6)); // IMPLICIT TRANSITION TIME, seconds

@@ -1,0 +1,33 @@
+// `npm run bench`: each hot path against its TypeScript twin, and sgcopy against a bare
+// memory.copy, measured in one run so the ratios compare like with like on whatever machine runs it.
+// `npm run bench -- --json` prints one JSON object with the keys only.
+
+import { benchCdb } from './cdb';
+import { benchIoqueue } from './ioqueue';
+import { benchSgcopy } from './sgcopy';
+
+const json = process.argv.includes('--json');
+
+const results = {
+  ...(await benchCdb()),
+  ...(await benchSgcopy()),
+  ...(await benchIoqueue()),
+};
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+const rounded = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, round(v)])) as typeof results;
+
+if (json) {
+  console.log(JSON.stringify(rounded));
+} else {
+  const targets = [
+    ['cdb: wasm speed-up over the twin', results.cdb_ns_ts / results.cdb_ns_wasm, 1.5],
+    ['ioqueue: wasm speed-up over the twin', results.ioqueue_ns_ts / results.ioqueue_ns_wasm, 1.5],
+    ['sgcopy 4 KiB: wasm share of memcpy', results.sgcopy4k_gbps_wasm / results.memcpy4k_gbps, 0.8],
+  ] as const;
+  for (const [key, value] of Object.entries(rounded)) console.log(`${key.padEnd(20)} ${value}`);
+  console.log('');
+  for (const [what, ratio, target] of targets) {
+    console.log(`${what.padEnd(40)} ${ratio.toFixed(2)}x  (target ${target}x) ${ratio >= target ? 'met' : 'NOT MET'}`);
+  }
+}
