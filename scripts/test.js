@@ -1,5 +1,5 @@
-// `npm test`: every test. Unit, parity and oracle tests (vitest), then the built page in a real
-// Chromium (Playwright). Ends with one line "tests: N passed, N failed" over both runners.
+// `npm test`: every test. Type checks, unit, parity and oracle tests (vitest), then the built page
+// in a real Chromium (Playwright). Ends with one line "tests: N passed, N failed" over both runners.
 // Never passes by skipping the browser: with no Chromium, Playwright's config fails and says why.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ function readJson(path) {
 
 let failedSteps = 0;
 failedSteps += run('node', ['scripts/build-asm.js']) === 0 ? 0 : 1;
+failedSteps += run('npm', ['run', '--silent', 'typecheck']) === 0 ? 0 : 1;
 const unitStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/unit.json']);
 failedSteps += unitStatus === 0 ? 0 : 1;
 // Read now: Playwright empties test-results/ (its output folder) when it starts.

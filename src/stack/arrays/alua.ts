@@ -54,9 +54,4 @@ export class AluaGroups {
     this.status[g] = status;
     return true;
   }
-
-  /** The group that is (or is becoming) active/optimized, or -1. */
-  optimizedGroup(): number {
-    return this.states.indexOf(AccessState.ACTIVE_OPTIMIZED);
-  }
 }

@@ -91,27 +91,26 @@ export class Exchange {
     this.finish();
   }
 
-  /** Sense bytes for the given condition, in the format the LUN (or `descriptor`) asks for. */
+  /** Sense bytes for a condition with no information or field pointer (REQUEST SENSE data). */
   buildSense(key: number, asc: number, ascq: number, descriptor: boolean): Uint8Array {
+    return this.encodeSense(descriptor, key, asc, ascq, undefined, -1, 0, true).slice();
+  }
+
+  private writeSense(key: number, asc: number, ascq: number, info: number | undefined, fieldPtr: number, bitPtr: number, cd: boolean): void {
+    const sense = this.encodeSense(this.lun?.descriptorSense ?? false, key, asc, ascq, info, fieldPtr, bitPtr, cd);
+    this.cmd.sense.set(sense);
+    this.cmd.senseLength = sense.length;
+  }
+
+  /** Builds sense data through the codec (sense slot 0); returns a view of the codec's bytes. */
+  private encodeSense(
+    descriptor: boolean, key: number, asc: number, ascq: number,
+    info: number | undefined, fieldPtr: number, bitPtr: number, cd: boolean,
+  ): Uint8Array {
     const { codec } = this;
     const s = codec.senseOffset;
     const v = codec.view;
     v.setUint8(s + L.SENSE_RESPONSE, descriptor ? 0x72 : 0x70);
-    v.setUint8(s + L.SENSE_KEY, key);
-    v.setUint8(s + L.SENSE_ASC, asc);
-    v.setUint8(s + L.SENSE_ASCQ, ascq);
-    v.setUint8(s + L.SENSE_INFO_VALID, 0);
-    v.setUint8(s + L.SENSE_SKS_VALID, 0);
-    codec.encodeSense(0, 1);
-    const len = v.getUint8(s + L.SENSE_LEN);
-    return codec.bytes.slice(s + L.SENSE_OUT, s + L.SENSE_OUT + len);
-  }
-
-  private writeSense(key: number, asc: number, ascq: number, info: number | undefined, fieldPtr: number, bitPtr: number, cd: boolean): void {
-    const { codec, cmd } = this;
-    const s = codec.senseOffset;
-    const v = codec.view;
-    v.setUint8(s + L.SENSE_RESPONSE, this.lun?.descriptorSense ? 0x72 : 0x70);
     v.setUint8(s + L.SENSE_KEY, key);
     v.setUint8(s + L.SENSE_ASC, asc);
     v.setUint8(s + L.SENSE_ASCQ, ascq);
@@ -124,8 +123,7 @@ export class Exchange {
     v.setUint16(s + L.SENSE_FIELD_PTR, Math.max(fieldPtr, 0), true);
     codec.encodeSense(0, 1);
     const len = v.getUint8(s + L.SENSE_LEN);
-    cmd.sense.set(codec.bytes.subarray(s + L.SENSE_OUT, s + L.SENSE_OUT + len));
-    cmd.senseLength = len;
+    return codec.bytes.subarray(s + L.SENSE_OUT, s + L.SENSE_OUT + len);
   }
 
   private finish(): void {

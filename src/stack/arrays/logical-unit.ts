@@ -71,10 +71,6 @@ export class LogicalUnit {
     if (ua) this.attentions.delete(nexus);
     return ua;
   }
-
-  hasAttention(nexus: string): boolean {
-    return this.attentions.has(nexus);
-  }
 }
 
 /** The device id hosts print for this LUN: "naa." and the 16-byte NAA 6 designator in hex. */

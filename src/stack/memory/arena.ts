@@ -58,11 +58,6 @@ export class Arena {
     (this.freeLists[sizeClass(bytes)] ??= []).push(addr);
   }
 
-  /** Bytes in use or cached in free lists: what the arena has handed out so far. */
-  get highWater(): number {
-    return this.top - this.sg.heapBase;
-  }
-
   private refresh(): void {
     this.u8view = new Uint8Array(this.sg.buffer());
     this.dataView = new DataView(this.sg.buffer());

@@ -34,14 +34,6 @@ export function readFromSgl(arena: Arena, sgl: number, nseg: number, length: num
   return out.subarray(0, copied);
 }
 
-/** Total bytes the list can hold. */
-export function sglCapacity(arena: Arena, sgl: number, nseg: number): number {
-  const dv = arena.dv;
-  let total = 0;
-  for (let i = 0; i < nseg; i++) total += dv.getUint32(sgl + i * SG_ENTRY_SIZE + SG_LEN, true);
-  return total;
-}
-
 /** Writes a one-entry list for a contiguous buffer at `list`. */
 export function setSingleSegment(arena: Arena, list: number, addr: number, length: number): void {
   const dv = arena.dv;

@@ -1,5 +1,5 @@
-// One SCSI command as it travels from an initiator to a logical unit and back. Commands are pooled
-// and reused on the I/O path, so every field is reset in place rather than re-created.
+// One SCSI command as it travels from an initiator to a logical unit and back: the CDB, where its
+// data lives in the arena, and the outcome (status, host status, sense, bytes moved).
 
 import { HostStatus, Status } from './status';
 
@@ -31,34 +31,9 @@ export class ScsiCommand {
   /** Virtual microseconds the array spent on it (its service-time model). */
   serviceUs = 0;
 
-  /** Puts the command back to its just-built state, keeping its buffers. */
-  reset(): void {
-    this.cdb.fill(0);
-    this.cdbLength = 0;
-    this.direction = 'none';
-    this.sgl = this.nseg = this.dataLength = 0;
-    this.initiator = '';
-    this.serial = 0;
-    this.clearResult();
-  }
-
-  /** Forgets the outcome of a previous attempt (before a retry on another path). */
-  clearResult(): void {
-    this.status = Status.GOOD;
-    this.hostStatus = HostStatus.OK;
-    this.sense.fill(0);
-    this.senseLength = 0;
-    this.transferred = 0;
-    this.serviceUs = 0;
-  }
-
   setCdb(bytes: ArrayLike<number>): void {
     this.cdb.fill(0);
     this.cdb.set(bytes);
     this.cdbLength = bytes.length;
-  }
-
-  get residual(): number {
-    return this.dataLength - this.transferred;
   }
 }

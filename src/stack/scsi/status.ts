@@ -35,11 +35,3 @@ export const SenseKey = {
   ABORTED_COMMAND: 0xb,
   MISCOMPARE: 0xe,
 } as const;
-
-const statusNames: Record<number, string> = Object.fromEntries(
-  Object.entries(Status).map(([name, value]) => [value, name.replace(/_/g, ' ')]),
-);
-
-export function statusName(status: number): string {
-  return statusNames[status] ?? `0x${status.toString(16).padStart(2, '0')}`;
-}
