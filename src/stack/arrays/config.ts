@@ -58,4 +58,7 @@ export interface ArrayConfig {
   autoTrespass?: boolean;
   /** Sense data format the LUNs report (the control mode page's D_SENSE). Default fixed. */
   descriptorSense?: boolean;
+  /** 'none': VPD 0x83 carries no LU designator (like many local disks), so hosts name the device
+   * mpx.<runtime name>. Default 'naa'. */
+  identifiers?: 'naa' | 'none';
 }

@@ -76,11 +76,13 @@ function deviceIdentification(x: Exchange, array: StorageArray, lun: LogicalUnit
     out.push(codeSet, piv_assoc_type, 0, value.length, ...Array.from(value));
   };
   // Protocol identifier 0 (Fibre Channel) in the high nibble of the first byte.
-  descriptor(0x01, 0x03, lun.naa); // binary, LU, NAA
-  const t10 = new Uint8Array(8 + lun.serial.length);
-  ascii(t10, 0, 8, array.config.vendor);
-  ascii(t10, 8, lun.serial.length, lun.serial);
-  descriptor(0x02, 0x01, t10); // ASCII, LU, T10 vendor id
+  if ((array.config.identifiers ?? 'naa') === 'naa') {
+    descriptor(0x01, 0x03, lun.naa); // binary, LU, NAA
+    const t10 = new Uint8Array(8 + lun.serial.length);
+    ascii(t10, 0, 8, array.config.vendor);
+    ascii(t10, 8, lun.serial.length, lun.serial);
+    descriptor(0x02, 0x01, t10); // ASCII, LU, T10 vendor id
+  }
   descriptor(0x01, 0x93, wwpnBytes(x.port.wwpn)); // PIV, target port, NAA (the port's WWPN)
   descriptor(0x01, 0x94, [0, 0, x.port.relativeId >> 8, x.port.relativeId & 0xff]); // relative target port
   if (array.tpgsBits !== 0) {
