@@ -9,7 +9,8 @@ import {
   CDB_SLOT_SIZE, CDB_MAX_SLOTS, SLOT_OPCODE, SLOT_SA, SLOT_PROTECT, SLOT_FLAGS, SLOT_LBA_LO, SLOT_LBA_HI,
   SLOT_LENGTH, SLOT_PAGE, SLOT_SUBPAGE, SLOT_PARAM, SLOT_GROUP, SLOT_CONTROL, SLOT_CDB, SLOT_CDB_LEN,
   SLOT_RESULT, SLOT_FIELD_PTR, SLOT_BIT_PTR, RESULT_OK, RESULT_BAD_OPCODE, RESULT_BAD_FIELD, NO_BIT_PTR,
-  FLAG_EVPD, FLAG_DESC, FLAG_DPO, FLAG_FUA, FLAG_IMMED, FLAG_DBD, FLAG_LLBAA, FLAG_PMI,
+  FLAG_EVPD, FLAG_DESC, FLAG_DPO, FLAG_FUA, FLAG_IMMED, FLAG_DBD, FLAG_LLBAA, FLAG_PMI, FLAG_START, FLAG_LOEJ,
+  OP_START_STOP_UNIT,
   OP_TEST_UNIT_READY, OP_REQUEST_SENSE, OP_INQUIRY, OP_MODE_SENSE_6, OP_READ_CAPACITY_10, OP_READ_10,
   OP_WRITE_10, OP_SYNCHRONIZE_CACHE_10, OP_MODE_SENSE_10, OP_READ_16, OP_WRITE_16, OP_SERVICE_ACTION_IN_16,
   SA_READ_CAPACITY_16, OP_REPORT_LUNS, OP_MAINTENANCE_IN, SA_REPORT_TARGET_PORT_GROUPS, OP_MAINTENANCE_OUT,
@@ -81,6 +82,12 @@ const NO_FAULT: i32 = -1;
       break;
     }
     case OP_TEST_UNIT_READY: break;
+    case OP_START_STOP_UNIT: {
+      const b4 = <u32>load<u8>(c, 4);
+      put32(p, SLOT_FLAGS, (b1 & 1) * FLAG_IMMED | (b4 & 2) * (FLAG_LOEJ / 2) | (b4 & 1) * FLAG_START);
+      put8(p, SLOT_PARAM, b4 >> 4);
+      break;
+    }
     case OP_REQUEST_SENSE: {
       put32(p, SLOT_FLAGS, (b1 & 1) * FLAG_DESC); put32(p, SLOT_LENGTH, load<u8>(c, 4));
       break;
@@ -171,6 +178,12 @@ const NO_FAULT: i32 = -1;
       store<u8>(c, rwByte1(p), 1);
       putBe32(c + 2, load<u32>(p, SLOT_LBA_HI)); putBe32(c + 6, load<u32>(p, SLOT_LBA_LO));
       putBe32(c + 10, load<u32>(p, SLOT_LENGTH)); store<u8>(c, load<u8>(p, SLOT_GROUP) & 0x1f, 14);
+      break;
+    }
+    case OP_START_STOP_UNIT: {
+      const flags = load<u32>(p, SLOT_FLAGS);
+      store<u8>(c, (flags & FLAG_IMMED) >> 4, 1);
+      store<u8>(c, (<u32>load<u8>(p, SLOT_PARAM) << 4) | ((flags & FLAG_LOEJ) >> 8) | ((flags & FLAG_START) >> 8), 4);
       break;
     }
     case OP_TEST_UNIT_READY: break;

@@ -21,7 +21,8 @@ export const SLOT_LBA_HI = 20; // u32 high half of the LBA
 export const SLOT_LENGTH = 24; // u32 transfer length (blocks), allocation length or parameter list length
 export const SLOT_PAGE = 28; // u8  VPD page (INQUIRY) or mode page (MODE SENSE)
 export const SLOT_SUBPAGE = 29; // u8  mode subpage
-export const SLOT_PARAM = 30; // u8  MODE SENSE page control, REPORT LUNS select report, RTPG data format
+export const SLOT_PARAM = 30; // u8  MODE SENSE page control, REPORT LUNS select report, RTPG data format,
+//                                  START STOP UNIT power condition
 export const SLOT_GROUP = 31; // u8  group number
 export const SLOT_CONTROL = 32; // u8  control byte
 export const SLOT_CDB = 48; // 16 bytes of CDB
@@ -40,10 +41,13 @@ export const FLAG_IMMED = 16; // SYNCHRONIZE CACHE
 export const FLAG_DBD = 32; // MODE SENSE
 export const FLAG_LLBAA = 64; // MODE SENSE (10)
 export const FLAG_PMI = 128; // READ CAPACITY (10) and (16)
+export const FLAG_START = 256; // START STOP UNIT
+export const FLAG_LOEJ = 512; // START STOP UNIT
 
 // Operation codes and service actions handled by the codec.
 export const OP_TEST_UNIT_READY = 0x00;
 export const OP_REQUEST_SENSE = 0x03;
+export const OP_START_STOP_UNIT = 0x1b;
 export const OP_INQUIRY = 0x12;
 export const OP_MODE_SENSE_6 = 0x1a;
 export const OP_READ_CAPACITY_10 = 0x25;

@@ -16,6 +16,7 @@ import { inquiry } from './commands/inquiry';
 import { modeSense } from './commands/mode-sense';
 import { reportLuns } from './commands/report-luns';
 import { requestSense, testUnitReady } from './commands/sense';
+import { startStopUnit } from './commands/start-stop';
 import { reportTargetPortGroups, setTargetPortGroups } from './commands/target-port-groups';
 import type { ArrayConfig } from './config';
 import { Exchange, type Completion } from './exchange';
@@ -161,6 +162,8 @@ export class StorageArray {
     switch (x.opcode) {
       case L.OP_TEST_UNIT_READY:
         return testUnitReady(x);
+      case L.OP_START_STOP_UNIT:
+        return startStopUnit(x, this, lun);
       case L.OP_READ_10:
       case L.OP_READ_16:
       case L.OP_WRITE_10:

@@ -7,8 +7,8 @@ import {
   SLOT_OPCODE, SLOT_SA, SLOT_CDB_LEN, SLOT_RESULT, SLOT_FIELD_PTR, SLOT_BIT_PTR, SLOT_PROTECT, SLOT_FLAGS,
   SLOT_LBA_LO, SLOT_LBA_HI, SLOT_LENGTH, SLOT_PAGE, SLOT_SUBPAGE, SLOT_PARAM, SLOT_GROUP, SLOT_CONTROL,
   SLOT_CDB, RESULT_OK, RESULT_BAD_OPCODE, RESULT_BAD_FIELD, NO_BIT_PTR,
-  FLAG_EVPD, FLAG_DESC, FLAG_DPO, FLAG_FUA, FLAG_IMMED, FLAG_DBD, FLAG_LLBAA, FLAG_PMI,
-  OP_TEST_UNIT_READY, OP_REQUEST_SENSE, OP_INQUIRY, OP_MODE_SENSE_6, OP_READ_CAPACITY_10, OP_READ_10,
+  FLAG_EVPD, FLAG_DESC, FLAG_DPO, FLAG_FUA, FLAG_IMMED, FLAG_DBD, FLAG_LLBAA, FLAG_PMI, FLAG_START, FLAG_LOEJ,
+  OP_START_STOP_UNIT, OP_TEST_UNIT_READY, OP_REQUEST_SENSE, OP_INQUIRY, OP_MODE_SENSE_6, OP_READ_CAPACITY_10, OP_READ_10,
   OP_WRITE_10, OP_SYNCHRONIZE_CACHE_10, OP_MODE_SENSE_10, OP_READ_16, OP_WRITE_16, OP_SERVICE_ACTION_IN_16,
   SA_READ_CAPACITY_16, OP_REPORT_LUNS, OP_MAINTENANCE_IN, SA_REPORT_TARGET_PORT_GROUPS, OP_MAINTENANCE_OUT,
   SA_SET_TARGET_PORT_GROUPS,
@@ -87,6 +87,20 @@ const encodeRequestSense: Encoder = (v, o, c) => {
 const decodeRequestSense: Decoder = (v, o, c) => {
   put32(v, o + SLOT_FLAGS, v.getUint8(c + 1) & 1 ? FLAG_DESC : 0);
   put32(v, o + SLOT_LENGTH, v.getUint8(c + 4));
+  return OK;
+};
+
+// START STOP UNIT (SBC-3 5.25): hosts also use START=1 to activate a passive path (Linux hp_sw).
+const encodeStartStopUnit: Encoder = (v, o, c) => {
+  v.setUint8(c + 1, flag(v, o, FLAG_IMMED) ? 1 : 0);
+  const loej = flag(v, o, FLAG_LOEJ) ? 2 : 0;
+  const start = flag(v, o, FLAG_START) ? 1 : 0;
+  v.setUint8(c + 4, ((v.getUint8(o + SLOT_PARAM) << 4) | loej | start) & 0xff);
+};
+const decodeStartStopUnit: Decoder = (v, o, c) => {
+  const b4 = v.getUint8(c + 4);
+  put32(v, o + SLOT_FLAGS, (v.getUint8(c + 1) & 1 ? FLAG_IMMED : 0) | (b4 & 2 ? FLAG_LOEJ : 0) | (b4 & 1 ? FLAG_START : 0));
+  v.setUint8(o + SLOT_PARAM, b4 >> 4);
   return OK;
 };
 
@@ -227,6 +241,7 @@ const decodeMaintenanceOut: Decoder = (v, o, c) => {
 const COMMANDS: ([Encoder, Decoder] | undefined)[] = new Array(256).fill(undefined);
 COMMANDS[OP_TEST_UNIT_READY] = [encodeNothing, decodeNothing];
 COMMANDS[OP_REQUEST_SENSE] = [encodeRequestSense, decodeRequestSense];
+COMMANDS[OP_START_STOP_UNIT] = [encodeStartStopUnit, decodeStartStopUnit];
 COMMANDS[OP_INQUIRY] = [encodeInquiry, decodeInquiry];
 COMMANDS[OP_MODE_SENSE_6] = [encodeModeSense6, decodeModeSense6];
 COMMANDS[OP_READ_CAPACITY_10] = [encodeReadCapacity10, decodeReadCapacity10];
