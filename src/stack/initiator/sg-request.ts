@@ -29,7 +29,8 @@ export interface SgResponse {
 
 export const DEFAULT_DATA_IN = 64 * 1024;
 
-export function sendCdb(arena: Arena, array: StorageArray, port: TargetPort, lun: number, req: SgRequest): Promise<SgResponse> {
+/** Builds a one-segment command in the arena; `finish` reads the answer and frees the buffers. */
+function prepare(arena: Arena, req: SgRequest): { cmd: ScsiCommand; finish: (done: ScsiCommand) => SgResponse } {
   const cmd = new ScsiCommand();
   cmd.setCdb(req.cdb);
   cmd.initiator = req.initiator ?? 'pathlab-sg';
@@ -43,18 +44,34 @@ export function sendCdb(arena: Arena, array: StorageArray, port: TargetPort, lun
   cmd.sgl = list;
   cmd.nseg = size > 0 ? 1 : 0;
   cmd.dataLength = size;
-  return new Promise((resolve) => {
-    array.submit(cmd, port, lun, (done) => {
-      const dataIn = done.direction === 'in' ? arena.u8.slice(buffer, buffer + done.transferred) : new Uint8Array(0);
-      if (size > 0) arena.free(buffer, size);
-      arena.free(list, SG_ENTRY_SIZE);
-      resolve({
-        status: done.status,
-        hostStatus: done.hostStatus,
-        sense: done.sense.slice(0, done.senseLength),
-        dataIn,
-        serviceUs: done.serviceUs,
-      });
-    });
-  });
+  const finish = (done: ScsiCommand): SgResponse => {
+    const dataIn = done.direction === 'in' ? arena.u8.slice(buffer, buffer + done.transferred) : new Uint8Array(0);
+    if (size > 0) arena.free(buffer, size);
+    arena.free(list, SG_ENTRY_SIZE);
+    return {
+      status: done.status,
+      hostStatus: done.hostStatus,
+      sense: done.sense.slice(0, done.senseLength),
+      dataIn,
+      serviceUs: done.serviceUs,
+    };
+  };
+  return { cmd, finish };
+}
+
+export function sendCdb(arena: Arena, array: StorageArray, port: TargetPort, lun: number, req: SgRequest): Promise<SgResponse> {
+  const { cmd, finish } = prepare(arena, req);
+  return new Promise((resolve) => array.submit(cmd, port, lun, (done) => resolve(finish(done))));
+}
+
+/**
+ * Sends a command that never touches the block store (INQUIRY, REPORT LUNS, TEST UNIT READY, ...)
+ * and returns its answer at once: discovery runs inside one step of virtual time.
+ */
+export function sendCdbSync(arena: Arena, array: StorageArray, port: TargetPort, lun: number, req: SgRequest): SgResponse {
+  const { cmd, finish } = prepare(arena, req);
+  let response: SgResponse | undefined;
+  array.submit(cmd, port, lun, (done) => (response = finish(done)));
+  if (!response) throw new Error(`command 0x${cmd.cdb[0].toString(16)} did not complete synchronously`);
+  return response;
 }

@@ -1,0 +1,110 @@
+// NMP's side of a device: the SATP and PSP that serve it, their settings and scratch state, and
+// the two views the plugins get of it (a PSP sees a Device; an SATP sees a SatpDevice that can also
+// send commands and set path states). Commands waiting for a usable path (APD) queue here.
+
+import type { AluaState, Device, PassthroughResult, Path, PathState, PspModule, SatpDevice, SatpModule } from '../plugin-api';
+import type { LogicalDevice } from '../psa/device';
+import type { IoRequest } from '../psa/io-request';
+import type { PathImpl } from '../psa/path';
+import type { SatpRule } from './satp-rules';
+
+export interface NmpDeviceHooks {
+  now(): number;
+  send(device: NmpDevice, path: PathImpl, cdb: readonly number[], done: (r: PassthroughResult) => void, dataOut?: Uint8Array): void;
+  pathStateChanged(device: NmpDevice, path: PathImpl): void;
+}
+
+export class NmpDevice {
+  psp!: PspModule;
+  satp!: SatpModule;
+  satpRule: SatpRule | undefined;
+  /** PSP set with `esxcli storage nmp device set --psp`; survives until --default. */
+  pspOverride: string | undefined;
+  pspConfig: Record<string, string | number | boolean> = {};
+  pspView!: Device;
+  satpView!: SatpDevice;
+  /** Commands waiting for a usable path. */
+  readonly waiting: IoRequest[] = [];
+  /** Virtual time the device entered all-paths-down, or -1. */
+  apdSince = -1;
+  /** A path evaluation is running; callbacks waiting for it to end. */
+  evaluating: (() => void)[] | undefined;
+  /** Selections so far: working paths are those chosen in the last window of selections. */
+  selections = 0;
+  readonly lastChosen = new Map<PathImpl, number>();
+
+  constructor(
+    readonly logical: LogicalDevice,
+    private readonly hooks: NmpDeviceHooks,
+  ) {}
+
+  get paths(): PathImpl[] {
+    return this.logical.paths;
+  }
+
+  /** Paths a PSP may choose from: active ones, in runtime-name order. */
+  usablePaths(): PathImpl[] {
+    return this.paths.filter((p) => p.state === 'active');
+  }
+
+  /** Installs a PSP with fresh state; its config keeps only keys given by `config`. */
+  setPsp(psp: PspModule, config: Record<string, string | number | boolean> = {}): void {
+    this.psp = psp;
+    this.pspConfig = config;
+    const self = this;
+    this.pspView = {
+      id: this.logical.id,
+      vendor: this.logical.vendor,
+      model: this.logical.model,
+      get paths(): readonly Path[] {
+        return self.paths;
+      },
+      get pspConfig() {
+        return self.pspConfig;
+      },
+      state: {},
+      now: () => this.hooks.now(),
+    };
+    this.lastChosen.clear();
+  }
+
+  setSatp(satp: SatpModule, rule: SatpRule | undefined): void {
+    this.satp = satp;
+    this.satpRule = rule;
+    const self = this;
+    this.satpView = {
+      id: this.logical.id,
+      vendor: this.logical.vendor,
+      model: this.logical.model,
+      get paths(): readonly Path[] {
+        return self.paths;
+      },
+      get pspConfig() {
+        return self.pspConfig;
+      },
+      state: {},
+      now: () => this.hooks.now(),
+      send: (path, cdb, done, dataOut) => this.hooks.send(this, this.own(path), cdb, done, dataOut),
+      setPathState: (path: Path, state: PathState, alua?: AluaState) => {
+        const p = this.own(path);
+        if (p.state === 'disabled') return; // an administrator's choice wins over the SATP's
+        const changed = p.state !== state || (alua !== undefined && p.alua !== alua);
+        p.state = state;
+        if (alua !== undefined) p.alua = alua;
+        if (changed) this.hooks.pathStateChanged(this, p);
+      },
+    };
+  }
+
+  /** Working paths: usable ones the PSP chose within the last window of selections. */
+  workingPaths(): PathImpl[] {
+    const window = 256;
+    return this.paths.filter((p) => p.state === 'active' && (this.lastChosen.get(p) ?? -Infinity) > this.selections - window);
+  }
+
+  private own(path: Path): PathImpl {
+    const p = this.paths.find((x) => x === path || x.name === path.name);
+    if (!p) throw new Error(`${path.name} is not a path of ${this.logical.id}`);
+    return p;
+  }
+}

@@ -1,0 +1,318 @@
+// The native multipathing plugin. It claims paths, groups them into devices by device id, gives
+// each device an SATP (by SATP rule) and a PSP, and runs every command: the PSP picks a path; on a
+// failed command the SATP decides to retry, fail over or fail. With no usable path the device is in
+// all-paths-down (APD) and its commands wait, up to the APD timeout; 05/25/00 on every path is a
+// permanent device loss (PDL) and fails them at once.
+
+import type { CommandOutcome, PassthroughResult, PspModule, SatpModule } from '../plugin-api';
+import { LogicalDevice } from '../psa/device';
+import type { IoRequest } from '../psa/io-request';
+import type { Mpp } from '../psa/mpp';
+import type { PathImpl } from '../psa/path';
+import type { Psa } from '../psa/psa';
+import { HostStatus, Status } from '../scsi/status';
+import type { TimerTarget } from '../sim/clock';
+import { NmpDevice } from './nmp-device';
+import { builtinPsps } from './psp';
+import { builtinSatps } from './satp';
+import { SatpRules } from './satp-rules';
+
+export interface NmpSettings {
+  apdTimeoutUs: number;
+  pathEvalIntervalUs: number;
+}
+
+/** Tries of one command on paths before NMP gives up on it. */
+const MAX_ATTEMPTS = 40;
+const RETRY_DELAY_US = 2_000;
+const APD_POLL_US = 1_000_000;
+const TIMER_EVALUATE_ALL = -1;
+
+function outcomeOf(io: IoRequest): CommandOutcome {
+  const cmd = io.cmd;
+  const fixed = cmd.sense[0] === 0x70 || cmd.sense[0] === 0x71;
+  const hasSense = cmd.senseLength > 0;
+  return {
+    host: cmd.hostStatus,
+    status: cmd.status,
+    senseKey: hasSense ? (fixed ? cmd.sense[2] : cmd.sense[1]) & 0x0f : 0,
+    asc: hasSense ? (fixed ? cmd.sense[12] : cmd.sense[2]) : 0,
+    ascq: hasSense ? (fixed ? cmd.sense[13] : cmd.sense[3]) : 0,
+  };
+}
+
+const isGood = (o: CommandOutcome) => o.host === HostStatus.OK && o.status === Status.GOOD;
+const isPdl = (o: CommandOutcome) => o.host === HostStatus.OK && o.senseKey === 5 && o.asc === 0x25 && o.ascq === 0;
+
+export class Nmp implements Mpp, TimerTarget {
+  readonly name = 'NMP';
+  readonly pluginClass = 'MP' as const;
+  readonly satpRules = new SatpRules();
+  readonly psps = new Map<string, PspModule>();
+  readonly satps = new Map<string, SatpModule>();
+  /** `esxcli storage nmp satp set --default-psp`: an SATP's default PSP, changed. */
+  readonly satpDefaultPsp = new Map<string, string>();
+  private readonly byId = new Map<string, NmpDevice>();
+  private readonly byPath = new Map<PathImpl, NmpDevice>();
+  private readonly list: NmpDevice[] = [];
+  private readonly pdlPaths = new Set<PathImpl>();
+  private claimed: PathImpl[] = [];
+  /** Messages for the host's log (vmkernel.log's NMP lines). */
+  log: (line: string) => void = () => {};
+
+  constructor(
+    private readonly psa: Psa,
+    private readonly settings: NmpSettings,
+  ) {
+    for (const psp of builtinPsps) this.psps.set(psp.name, psp);
+    for (const satp of builtinSatps) this.satps.set(satp.name, satp);
+    psa.clock.after(settings.pathEvalIntervalUs, this, TIMER_EVALUATE_ALL);
+  }
+
+  get devices(): NmpDevice[] {
+    return this.list.filter((d) => this.byId.get(d.logical.id) === d);
+  }
+
+  device(id: string): NmpDevice | undefined {
+    const logical = this.psa.device(id);
+    return logical ? this.byId.get(logical.id) : undefined;
+  }
+
+  deviceOfPath(path: PathImpl): NmpDevice | undefined {
+    return this.byPath.get(path);
+  }
+
+  // ---- claiming ----
+
+  startClaiming(): void {
+    this.claimed = [];
+  }
+
+  claimPath(path: PathImpl): boolean {
+    this.claimed.push(path);
+    return true;
+  }
+
+  endClaiming(): void {
+    const touched = new Set<NmpDevice>();
+    for (const path of this.claimed) {
+      let device = this.byId.get(path.identity.deviceId);
+      if (!device) device = this.createDevice(path);
+      device.logical.paths.push(path);
+      device.logical.paths.sort((a, b) => a.adapterRef.number - b.adapterRef.number || a.targetNumber - b.targetNumber);
+      this.byPath.set(path, device);
+      touched.add(device);
+    }
+    this.claimed = [];
+    for (const device of touched) {
+      device.psp.init?.(device.pspView);
+      this.evaluate(device);
+    }
+  }
+
+  private createDevice(path: PathImpl): NmpDevice {
+    const id = path.identity;
+    const logical = new LogicalDevice(this, id, path.lun, {
+      queueDepth: this.psa.settings.deviceQueueDepth,
+      schedNumReqOutstanding: this.psa.settings.schedNumReqOutstanding,
+    });
+    const device = new NmpDevice(logical, {
+      now: () => this.psa.clock.now,
+      send: (d, p, cdb, done, dataOut) => this.send(p, cdb, done, dataOut),
+      pathStateChanged: (d, p) => d.psp.pathStateChanged?.(p, d.pspView),
+    });
+    const rule = this.satpRules.match(id, path.adapterRef.driver, path.adapterRef.transport);
+    const satp = this.satps.get(rule?.satp ?? 'VMW_SATP_DEFAULT_AA') ?? this.satps.get('VMW_SATP_DEFAULT_AA')!;
+    device.setSatp(satp, rule);
+    device.setPsp(this.psps.get(this.defaultPspName(device))!, {});
+    device.satp.init?.(device.satpView);
+    this.psa.addDevice(logical);
+    this.byId.set(logical.id, device);
+    this.list.push(device);
+    return device;
+  }
+
+  /** The PSP a device gets without an override: its SATP rule's, else its SATP's default. */
+  defaultPspName(device: NmpDevice): string {
+    const name = device.satpRule?.psp ?? this.satpDefaultPsp.get(device.satp.name) ?? device.satp.defaultPsp;
+    return this.psps.has(name) ? name : 'VMW_PSP_FIXED';
+  }
+
+  unclaimPath(path: PathImpl): boolean {
+    const device = this.byPath.get(path);
+    if (device && device.logical.openCount > 0) return false;
+    this.pathRemoved(path);
+    return true;
+  }
+
+  pathRemoved(path: PathImpl): void {
+    const device = this.byPath.get(path);
+    if (!device) return;
+    this.byPath.delete(path);
+    this.pdlPaths.delete(path);
+    const paths = device.logical.paths;
+    paths.splice(paths.indexOf(path), 1);
+    if (paths.length === 0 && device.logical.openCount === 0) {
+      this.byId.delete(device.logical.id);
+      this.list.splice(this.list.indexOf(device), 1);
+      this.psa.removeDevice(device.logical);
+    } else {
+      device.psp.pathStateChanged?.(path, device.pspView);
+    }
+  }
+
+  // ---- settings ----
+
+  /** Sets a device's PSP (by esxcli or the page); `undefined` goes back to the default. */
+  setDevicePsp(device: NmpDevice, pspName: string | undefined, config: Record<string, string | number | boolean> = {}): void {
+    const name = pspName ?? this.defaultPspName(device);
+    const psp = this.psps.get(name);
+    if (!psp) throw new Error(`Unable to set PSP for device ${device.logical.id}: no PSP named ${name} is loaded`);
+    device.pspOverride = pspName;
+    device.setPsp(psp, config);
+    psp.init?.(device.pspView);
+  }
+
+  // ---- the I/O path ----
+
+  start(io: IoRequest): void {
+    const device = this.byId.get(io.device.id)!;
+    if (device.logical.permanentlyLost) return this.psa.io.completeToIssuer(io, true);
+    if (!this.route(device, io)) this.wait(device, io);
+  }
+
+  /** Picks a path with the device's PSP and sends; false when no path is usable. */
+  private route(device: NmpDevice, io: IoRequest): boolean {
+    const usable = device.usablePaths();
+    if (usable.length === 0) return false;
+    let path = usable[0];
+    try {
+      const chosen = device.psp.selectPath(io, usable, device.pspView) as PathImpl;
+      if (usable.includes(chosen)) path = chosen;
+      else this.log(`NMP: ${device.psp.name} returned ${describePath(chosen)} for ${device.logical.id}, which is not a usable path; using ${path.name}`);
+    } catch (e) {
+      this.log(`NMP: ${device.psp.name}.selectPath threw on ${device.logical.id}: ${(e as Error).message}; using ${path.name}`);
+    }
+    device.lastChosen.set(path, ++device.selections);
+    this.psa.io.issue(io, path);
+    return true;
+  }
+
+  completed(io: IoRequest): void {
+    const device = this.byId.get(io.device.id);
+    const path = io.path!;
+    const outcome = outcomeOf(io);
+    if (!device) return this.psa.io.completeToIssuer(io, !isGood(outcome));
+    try {
+      device.psp.completed?.(io, path, this.psa.clock.now - io.issuedAt, outcome, device.pspView);
+    } catch (e) {
+      this.log(`NMP: ${device.psp.name}.completed threw: ${(e as Error).message}`);
+    }
+    if (isGood(outcome)) {
+      this.pdlPaths.delete(path);
+      return this.psa.io.completeToIssuer(io, false);
+    }
+    this.log(`NMP: ${device.logical.id} cmd 0x${io.cmd.cdb[0].toString(16)} on ${path.name}: H:0x${outcome.host.toString(16)} D:0x${outcome.status.toString(16)} P:0x0 sense ${outcome.senseKey.toString(16)} ${outcome.asc.toString(16)} ${outcome.ascq.toString(16)}`);
+    if (isPdl(outcome)) this.pdlPaths.add(path);
+    let action = device.satp.onError(io, path, outcome, device.satpView);
+    if (io.attempts >= MAX_ATTEMPTS) action = 'fail';
+    if (action === 'fail') return this.psa.io.completeToIssuer(io, true);
+    if (action === 'retry') return this.psa.io.resendLater(io, RETRY_DELAY_US);
+    // Fail over: learn the paths' states again, then route the command anew.
+    this.wait(device, io);
+  }
+
+  /** Parks a command until a path evaluation says where it can go. */
+  private wait(device: NmpDevice, io: IoRequest): void {
+    device.waiting.push(io);
+    this.evaluate(device);
+  }
+
+  /** Runs the SATP's path check (and activation when nothing is usable), then re-drives waiting I/O. */
+  evaluate(device: NmpDevice, then?: () => void): void {
+    if (device.evaluating) {
+      if (then) device.evaluating.push(then);
+      return;
+    }
+    device.evaluating = then ? [then] : [];
+    const finish = () => {
+      const callbacks = device.evaluating ?? [];
+      device.evaluating = undefined;
+      this.afterEvaluation(device);
+      for (const callback of callbacks) callback();
+    };
+    device.satp.checkPaths(device.satpView, () => {
+      if (device.usablePaths().length === 0 && device.satp.activate && !device.logical.permanentlyLost) {
+        device.satp.activate(device.satpView, () => device.satp.checkPaths(device.satpView, finish));
+      } else finish();
+    });
+  }
+
+  private afterEvaluation(device: NmpDevice): void {
+    const paths = device.paths;
+    if (paths.length > 0 && paths.every((p) => this.pdlPaths.has(p)) && !device.logical.permanentlyLost) {
+      device.logical.permanentlyLost = true;
+      device.logical.status = 'dead';
+      for (const p of paths) p.state = 'dead';
+      this.log(`NMP: device ${device.logical.id} has been permanently lost (PDL: 0x5 0x25 0x0 on all paths)`);
+    }
+    const now = this.psa.clock.now;
+    const usable = device.usablePaths().length > 0;
+    if (usable && device.apdSince >= 0) {
+      this.log(`NMP: device ${device.logical.id} has exited the All Paths Down state after ${((now - device.apdSince) / 1e6).toFixed(1)} s`);
+      device.apdSince = -1;
+      device.logical.status = 'on';
+    }
+    if (!usable && !device.logical.permanentlyLost && device.waiting.length > 0 && device.apdSince < 0) {
+      device.apdSince = now;
+      this.log(`NMP: device ${device.logical.id} has entered the All Paths Down state`);
+      this.psa.clock.after(APD_POLL_US, this, this.list.indexOf(device));
+    }
+    const waiting = device.waiting.splice(0);
+    for (const io of waiting) {
+      if (device.logical.permanentlyLost || (device.apdSince >= 0 && now - device.apdSince >= this.settings.apdTimeoutUs)) {
+        this.psa.io.completeToIssuer(io, true);
+      } else if (!this.route(device, io)) {
+        device.waiting.push(io);
+      }
+    }
+    if (device.apdSince >= 0 && now - device.apdSince >= this.settings.apdTimeoutUs) device.logical.status = 'dead';
+  }
+
+  /** Timers: the periodic evaluation of every device, and each device's APD poll. */
+  onTimer(arg: number): void {
+    if (arg === TIMER_EVALUATE_ALL) {
+      for (const device of this.devices) this.evaluate(device);
+      this.psa.clock.after(this.settings.pathEvalIntervalUs, this, TIMER_EVALUATE_ALL);
+      return;
+    }
+    const device = this.list[arg];
+    if (!device || device.apdSince < 0 || this.byId.get(device.logical.id) !== device) return;
+    this.evaluate(device, () => {
+      if (device.apdSince >= 0) this.psa.clock.after(APD_POLL_US, this, arg);
+    });
+  }
+
+  /** Re-evaluates every device now (after a repair: the fabric's RSCN tells the host at once). */
+  evaluateAll(): void {
+    for (const device of this.devices) this.evaluate(device);
+  }
+
+  private send(path: PathImpl, cdb: readonly number[], done: (r: PassthroughResult) => void, dataOut?: Uint8Array): void {
+    this.psa.io.sendPassthrough(
+      path,
+      cdb,
+      (io) => {
+        const outcome = outcomeOf(io);
+        if (isPdl(outcome)) this.pdlPaths.add(path);
+        else if (isGood(outcome)) this.pdlPaths.delete(path);
+        done({ ...outcome, data: this.psa.io.dataIn(io) });
+      },
+      dataOut,
+    );
+  }
+}
+
+function describePath(value: unknown): string {
+  return typeof value === 'object' && value !== null && 'name' in value ? String((value as { name: unknown }).name) : String(value);
+}

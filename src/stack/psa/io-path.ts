@@ -1,0 +1,347 @@
+// The framework's half of the I/O path. A command from a world enters its device's shares
+// scheduler (asm/ioqueue), leaves it when the device queue has room (DQLEN, or DSNRO while several
+// worlds compete), goes to the owning plugin, which picks a path and calls issue(); issue() waits
+// for room in the adapter queue (AQLEN), crosses the fabric to the array, and the answer comes back
+// after the wire and service time. Timeouts are found by a sweep once per virtual second, so a
+// command costs no timer of its own beyond its completion.
+
+import { REQ_COST, REQ_FLOW, REQ_SIZE, REQ_SLOT } from '../../../asm/ioqueue/layout';
+import * as C from '../../../asm/cdb/layout';
+import { SG_ENTRY_SIZE } from '../../../asm/sgcopy/layout';
+import type { HostAdapter } from '../fabric/adapter';
+import { setSingleSegment } from '../memory/sgl';
+import { HostStatus } from '../scsi/status';
+import type { TimerTarget } from '../sim/clock';
+import type { LogicalDevice } from './device';
+import { IoRequest, TIMER_COMPLETE, TIMER_RESEND, TIMER_TIMEOUT, type IoTimerHandler } from './io-request';
+import type { PathImpl } from './path';
+import type { Psa } from './psa';
+
+const FLOW_CAPACITY = 1024;
+const DISPATCH_BATCH = 64;
+const SWEEP_US = 1_000_000;
+/** Where the host encodes its CDBs: slot 0 is the arrays' decode slot. */
+const HOST_SLOT = 1;
+
+/** A FIFO of requests waiting for an adapter; a ring over a growable array, no shifting. */
+class RequestFifo {
+  private items: (IoRequest | undefined)[] = new Array(16);
+  private head = 0;
+  length = 0;
+
+  push(io: IoRequest): void {
+    if (this.length === this.items.length) {
+      this.items = [...this.items.slice(this.head), ...this.items.slice(0, this.head), ...new Array(this.items.length)];
+      this.head = 0;
+    }
+    this.items[(this.head + this.length++) % this.items.length] = io;
+  }
+
+  shift(): IoRequest | undefined {
+    if (this.length === 0) return undefined;
+    const io = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) % this.items.length;
+    this.length--;
+    return io;
+  }
+}
+
+export class IoPath implements IoTimerHandler, TimerTarget {
+  private readonly table: IoRequest[] = [];
+  private readonly adapterQueues = new Map<HostAdapter, RequestFifo>();
+  private readonly passthroughPool: IoRequest[] = [];
+  private readonly reqScratch: number;
+  private readonly outScratch: number;
+  private serial = 0;
+  private inFlight = 0;
+  private sweeping = false;
+
+  constructor(private readonly psa: Psa) {
+    const q = psa.engines.ioqueue;
+    this.reqScratch = q.reserve(REQ_SIZE);
+    this.outScratch = q.reserve(4 * DISPATCH_BATCH);
+  }
+
+  /** A shares scheduler for a new device, in the ioqueue module's memory. */
+  newScheduler(): number {
+    const q = this.psa.engines.ioqueue;
+    const flows = 64;
+    const ptr = q.reserve(q.schedBytes(flows, FLOW_CAPACITY));
+    q.schedInit(ptr, flows, FLOW_CAPACITY);
+    return ptr;
+  }
+
+  /** A request with a data buffer of `capacity` bytes in the arena, for an issuer's pool. */
+  newRequest(capacity: number): IoRequest {
+    const io = new IoRequest(this);
+    io.slot = this.table.push(io) - 1;
+    io.capacity = capacity;
+    io.buffer = capacity > 0 ? this.psa.arena.alloc(capacity) : 0;
+    io.sgl = this.psa.arena.alloc(SG_ENTRY_SIZE);
+    setSingleSegment(this.psa.arena, io.sgl, io.buffer, capacity);
+    io.cmd.sgl = io.sgl;
+    io.cmd.nseg = capacity > 0 ? 1 : 0;
+    return io;
+  }
+
+  /** Builds a READ or WRITE CDB for the request through the CDB codec (10 or 16 bytes as needed). */
+  prepareReadWrite(io: IoRequest, op: 'read' | 'write', lba: number, blocks: number, blockSize: number, fua = false): void {
+    const codec = this.psa.engines.cdb;
+    const v = codec.view;
+    const at = codec.slotsOffset + HOST_SLOT * C.CDB_SLOT_SIZE;
+    const long = lba + blocks > 0xffffffff || blocks > 0xffff;
+    v.setUint8(at + C.SLOT_OPCODE, op === 'read' ? (long ? C.OP_READ_16 : C.OP_READ_10) : long ? C.OP_WRITE_16 : C.OP_WRITE_10);
+    v.setUint32(at + C.SLOT_FLAGS, fua ? C.FLAG_FUA : 0, true);
+    v.setUint32(at + C.SLOT_LBA_LO, lba >>> 0, true);
+    v.setUint32(at + C.SLOT_LBA_HI, Math.floor(lba / 4294967296), true);
+    v.setUint32(at + C.SLOT_LENGTH, blocks, true);
+    v.setUint8(at + C.SLOT_PROTECT, 0);
+    v.setUint8(at + C.SLOT_GROUP, 0);
+    v.setUint8(at + C.SLOT_CONTROL, 0);
+    codec.encode(HOST_SLOT, 1);
+    const cmd = io.cmd;
+    cmd.cdb.set(codec.bytes.subarray(at + C.SLOT_CDB, at + C.SLOT_CDB + 16));
+    cmd.cdbLength = v.getUint8(at + C.SLOT_CDB_LEN);
+    cmd.direction = op === 'read' ? 'in' : 'out';
+    cmd.dataLength = blocks * blockSize;
+    io.op = op;
+    io.lba = lba;
+    io.blocks = blocks;
+    io.bytes = blocks * blockSize;
+  }
+
+  // ---- the device queue ----
+
+  /** A world's command enters its device's scheduler. */
+  submit(io: IoRequest, device: LogicalDevice, world: string): void {
+    const q = this.psa.engines.ioqueue;
+    io.device = device;
+    io.world = world;
+    io.flow = device.flowOf(world);
+    io.serial = ++this.serial;
+    io.cmd.serial = io.serial;
+    io.attempts = 0;
+    io.failed = false;
+    io.submittedAt = this.psa.clock.now;
+    const dv = q.view();
+    dv.setUint32(this.reqScratch + REQ_FLOW, io.flow, true);
+    dv.setUint32(this.reqScratch + REQ_SLOT, io.slot, true);
+    dv.setUint32(this.reqScratch + REQ_COST, 1, true);
+    if (q.schedEnqueue(device.scheduler, this.reqScratch, 1) !== 1) {
+      throw new Error(`${device.id}: world ${world} has more than ${FLOW_CAPACITY} commands queued`);
+    }
+    device.counters.queued++;
+    this.worldActive(device, io.flow, +1);
+    this.dispatch(device);
+  }
+
+  /** Hands queued commands to the device's plugin while the device queue has room. */
+  dispatch(device: LogicalDevice): void {
+    const q = this.psa.engines.ioqueue;
+    while (device.counters.queued > 0 && device.outstanding < device.limit) {
+      const n = q.schedDispatch(device.scheduler, this.outScratch, Math.min(DISPATCH_BATCH, device.limit - device.outstanding));
+      if (n === 0) return;
+      const dv = q.view();
+      for (let i = 0; i < n; i++) {
+        const io = this.table[dv.getUint32(this.outScratch + 4 * i, true)];
+        device.counters.queued--;
+        device.counters.active++;
+        device.outstanding++;
+        io.dispatchedAt = this.psa.clock.now;
+        device.owner.start(io);
+      }
+    }
+  }
+
+  private worldActive(device: LogicalDevice, flow: number, delta: number): void {
+    const counts = ((device as unknown as { flowCounts?: number[] }).flowCounts ??= []);
+    const before = counts[flow] ?? 0;
+    counts[flow] = before + delta;
+    if (before === 0 && delta > 0) device.activeWorlds++;
+    if (before + delta === 0 && delta < 0) device.activeWorlds--;
+  }
+
+  /** The plugin is done with a command: it completes to its issuer, successful or failed. */
+  completeToIssuer(io: IoRequest, failed: boolean): void {
+    if (io.passthrough) {
+      io.done(io);
+      return;
+    }
+    const device = io.device;
+    const now = this.psa.clock.now;
+    io.failed = failed;
+    device.outstanding--;
+    device.counters.active--;
+    this.worldActive(device, io.flow, -1);
+    const deviceUs = now - io.issuedAt;
+    const kernelUs = io.issuedAt - io.submittedAt;
+    if (failed) device.counters.failed++;
+    else device.counters.complete(io.isRead, io.isWrite, io.bytes, deviceUs, kernelUs, io.dispatchedAt - io.submittedAt);
+    this.dispatch(device);
+    io.done(io);
+  }
+
+  // ---- paths and adapters ----
+
+  /** Sends a command down a path (called by the owning plugin), waiting for adapter room. */
+  issue(io: IoRequest, path: PathImpl): void {
+    io.path = path;
+    io.generation++;
+    const adapter = path.adapterRef;
+    if (adapter.outstanding >= adapter.queueDepth) {
+      this.adapterQueue(adapter).push(io);
+      return;
+    }
+    this.send(io, path);
+  }
+
+  /** Resends on the same path after `delayUs` (a retry). */
+  resendLater(io: IoRequest, delayUs: number): void {
+    io.generation++;
+    this.psa.clock.after(delayUs, io, io.timerArg(TIMER_RESEND));
+  }
+
+  private adapterQueue(adapter: HostAdapter): RequestFifo {
+    let fifo = this.adapterQueues.get(adapter);
+    if (!fifo) this.adapterQueues.set(adapter, (fifo = new RequestFifo()));
+    return fifo;
+  }
+
+  private send(io: IoRequest, path: PathImpl): void {
+    const clock = this.psa.clock;
+    const adapter = path.adapterRef;
+    io.attempts++;
+    io.issuedAt = clock.now;
+    io.cmd.initiator = adapter.wwpn || adapter.name;
+    clearResult(io);
+    path.outstanding++;
+    path.counters.active++;
+    adapter.outstanding++;
+    this.inFlight++;
+    (io.pluginState as { inFlight?: boolean }).inFlight = true;
+    this.startSweep();
+    const delay = path.fabric.delayUs;
+    if (!path.connected) {
+      // The fabric has told the adapter the target is gone (RSCN): it fails fast.
+      io.cmd.hostStatus = HostStatus.NO_CONNECT;
+      clock.at(clock.now + delay, io, io.timerArg(TIMER_COMPLETE));
+      return;
+    }
+    const generation = io.generation;
+    let answered = false;
+    let held = false;
+    path.array.submit(io.cmd, path.port, path.lun, () => {
+      answered = true;
+      if (held) clock.release();
+      if (io.generation !== generation) return;
+      clock.at(io.issuedAt + 2 * path.fabric.delayUs + io.cmd.serviceUs, io, io.timerArg(TIMER_COMPLETE));
+    });
+    if (!answered) {
+      // The array is waiting on its block store (IndexedDB): virtual time waits with it.
+      held = true;
+      clock.hold();
+    }
+  }
+
+  onIoTimer(io: IoRequest, kind: number): void {
+    if (kind === TIMER_RESEND) return this.issue(io, io.path!);
+    const path = io.path!;
+    this.leavePath(io, path);
+    if (kind === TIMER_TIMEOUT) {
+      // Abort the task: the array's late answer will carry an old generation and be dropped.
+      io.generation++;
+      io.cmd.hostStatus = HostStatus.ABORT;
+    }
+    if (!io.passthrough) {
+      const c = path.counters;
+      c.complete(io.isRead, io.isWrite, io.bytes, this.psa.clock.now - io.issuedAt, 0, 0);
+    }
+    if (io.passthrough && io.device === undefined) return this.completeToIssuer(io, false);
+    if (io.passthrough) return io.done(io);
+    io.device.owner.completed(io);
+  }
+
+  private leavePath(io: IoRequest, path: PathImpl): void {
+    const adapter = path.adapterRef;
+    path.outstanding--;
+    path.counters.active--;
+    adapter.outstanding--;
+    this.inFlight--;
+    (io.pluginState as { inFlight?: boolean }).inFlight = false;
+    const next = this.adapterQueues.get(adapter)?.shift();
+    if (next) this.send(next, next.path!);
+  }
+
+  // ---- timeouts ----
+
+  private startSweep(): void {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    this.psa.clock.after(SWEEP_US, this);
+  }
+
+  /** The sweep: any command on a path longer than the command timeout is aborted. */
+  onTimer(): void {
+    const now = this.psa.clock.now;
+    const limit = this.psa.settings.commandTimeoutUs;
+    for (const io of this.table) {
+      if ((io.pluginState as { inFlight?: boolean }).inFlight && now - io.issuedAt >= limit) {
+        this.onIoTimer(io, TIMER_TIMEOUT);
+      }
+    }
+    for (const io of this.passthroughPool) {
+      if ((io.pluginState as { inFlight?: boolean }).inFlight && now - io.issuedAt >= limit) this.onIoTimer(io, TIMER_TIMEOUT);
+    }
+    this.sweeping = false;
+    if (this.inFlight > 0) this.startSweep();
+  }
+
+  // ---- management commands ----
+
+  /** Sends a management CDB down a path outside the device queue (SATP path checks, activation). */
+  sendPassthrough(path: PathImpl, cdb: readonly number[], done: (io: IoRequest) => void, dataOut?: Uint8Array): void {
+    const io = this.passthroughPool.find((p) => !(p.pluginState as { busy?: boolean }).busy) ?? this.newPassthrough();
+    (io.pluginState as { busy?: boolean }).busy = true;
+    io.cmd.setCdb(cdb);
+    io.cmd.direction = dataOut ? 'out' : 'in';
+    io.cmd.dataLength = dataOut ? dataOut.length : io.capacity;
+    if (dataOut) this.psa.arena.u8.set(dataOut, io.buffer);
+    io.op = 'other';
+    io.bytes = 0;
+    io.serial = ++this.serial;
+    io.submittedAt = this.psa.clock.now;
+    io.done = (finished) => {
+      (finished.pluginState as { busy?: boolean }).busy = false;
+      done(finished);
+    };
+    this.issue(io, path);
+  }
+
+  private newPassthrough(): IoRequest {
+    const io = new IoRequest(this);
+    io.passthrough = true;
+    io.capacity = 4096;
+    io.buffer = this.psa.arena.alloc(io.capacity);
+    io.sgl = this.psa.arena.alloc(SG_ENTRY_SIZE);
+    setSingleSegment(this.psa.arena, io.sgl, io.buffer, io.capacity);
+    io.cmd.sgl = io.sgl;
+    io.cmd.nseg = 1;
+    this.passthroughPool.push(io);
+    return io;
+  }
+
+  /** Data-in of a finished management command. */
+  dataIn(io: IoRequest): Uint8Array {
+    return this.psa.arena.u8.slice(io.buffer, io.buffer + io.cmd.transferred);
+  }
+}
+
+function clearResult(io: IoRequest): void {
+  const cmd = io.cmd;
+  cmd.status = 0;
+  cmd.hostStatus = 0;
+  cmd.senseLength = 0;
+  cmd.transferred = 0;
+  cmd.serviceUs = 0;
+}

@@ -1,0 +1,159 @@
+// The pluggable storage architecture's core: scans paths, offers unclaimed paths to the plugins
+// in claim-rule order, keeps the devices the plugins build, and carries every command through the
+// device queue (shares between worlds, DQLEN/DSNRO), the owning plugin, the adapter queue (AQLEN),
+// the fabric and the array, and back. It never knows a plugin by name.
+
+import type { Arena } from '../memory/arena';
+import type { Engines } from '../engine';
+import type { Fabric } from '../fabric/fabric';
+import type { HostAdapter } from '../fabric/adapter';
+import type { Clock } from '../sim/clock';
+import { ClaimRules, ruleMatches } from './claim-rules';
+import type { LogicalDevice } from './device';
+import { discover } from './discovery';
+import { IoPath } from './io-path';
+import type { Mpp } from './mpp';
+import { PathImpl } from './path';
+import { PluginRegistry } from './registry';
+
+export interface PsaSettings {
+  commandTimeoutUs: number;
+  deviceQueueDepth: number;
+  schedNumReqOutstanding: number;
+}
+
+export class Psa {
+  /** Every path found, claimed or not, in adapter, target, LUN order. */
+  paths: PathImpl[] = [];
+  readonly devices = new Map<string, LogicalDevice>();
+  readonly plugins = new PluginRegistry();
+  readonly claimRules = new ClaimRules();
+  readonly io: IoPath;
+  /** Callbacks run after every rescan or claim (the host re-resolves VM disks). */
+  readonly topologyListeners: (() => void)[] = [];
+
+  constructor(
+    readonly clock: Clock,
+    readonly engines: Engines,
+    readonly arena: Arena,
+    readonly adapters: HostAdapter[],
+    readonly fabrics: Fabric[],
+    readonly settings: PsaSettings,
+  ) {
+    this.io = new IoPath(this);
+  }
+
+  // ---- plugins ----
+
+  loadPlugin(mpp: Mpp): void {
+    this.plugins.register(mpp);
+  }
+
+  /** Unloads a plugin; its paths go back to the unclaimed pool. Refused while its devices are open. */
+  unloadPlugin(name: string): void {
+    this.plugins.unregister(name, this.devices.values(), () => {
+      for (const device of [...this.devices.values()]) if (device.owner.name === name) this.removeDevice(device);
+      for (const path of this.paths) if (path.owner === name) this.releasePath(path);
+    });
+  }
+
+  // ---- devices (called by plugins) ----
+
+  addDevice(device: LogicalDevice): void {
+    device.scheduler = this.io.newScheduler();
+    this.devices.set(device.id, device);
+  }
+
+  removeDevice(device: LogicalDevice): void {
+    this.devices.delete(device.id);
+  }
+
+  /** A device by its id or any of its other identifiers (vml., plugin ids). */
+  device(id: string): LogicalDevice | undefined {
+    const direct = this.devices.get(id);
+    if (direct) return direct;
+    for (const d of this.devices.values()) if (d.vmlId === id || d.pluginIds.includes(id)) return d;
+    return undefined;
+  }
+
+  path(name: string): PathImpl | undefined {
+    return this.paths.find((p) => p.name === name);
+  }
+
+  // ---- scanning and claiming ----
+
+  /** Rescan: new paths go to the unclaimed pool, missing ones are destroyed, the rest are kept. */
+  rescan(): { added: PathImpl[]; removed: PathImpl[] } {
+    const found = discover(this.arena, this.fabrics);
+    const byKey = new Map(this.paths.map((p) => [p.key, p]));
+    const keep = new Set<PathImpl>();
+    const added: PathImpl[] = [];
+    for (const f of found) {
+      const key = `${f.adapter.name}|${f.port.wwpn}|${f.lun}`;
+      const existing = byKey.get(key);
+      if (existing && existing.identity.deviceId === f.identity.deviceId) {
+        keep.add(existing);
+        continue;
+      }
+      const path = new PathImpl(f.adapter, f.fabric, f.array, f.port, f.targetNumber, f.lun, f.identity);
+      keep.add(path);
+      added.push(path);
+    }
+    const removed = this.paths.filter((p) => !keep.has(p));
+    for (const path of removed) {
+      if (path.owner) this.plugins.get(path.owner)?.pathRemoved(path);
+      path.owner = undefined;
+    }
+    this.paths = [...keep].sort(comparePaths);
+    this.claim();
+    return { added, removed };
+  }
+
+  /** The claim protocol over the unclaimed pool: each path to the plugins in rule order. */
+  claim(): void {
+    const unclaimed = this.paths.filter((p) => p.owner === undefined);
+    const plugins = this.plugins.enabled();
+    for (const mpp of plugins) {
+      this.plugins.setState(mpp.name, 'claiming');
+      mpp.startClaiming();
+    }
+    const rules = this.claimRules.runtime;
+    for (const path of unclaimed) {
+      for (const rule of rules) {
+        if (!ruleMatches(rule, path)) continue;
+        const mpp = plugins.find((m) => m.name === rule.plugin);
+        if (mpp && mpp.claimPath(path)) {
+          path.owner = mpp.name;
+          break;
+        }
+      }
+    }
+    for (const mpp of plugins) {
+      mpp.endClaiming();
+      this.plugins.setState(mpp.name, 'enabled');
+    }
+    for (const listener of this.topologyListeners) listener();
+  }
+
+  /** Gives paths back to the unclaimed pool; returns the names of paths whose owner refused. */
+  unclaim(paths: PathImpl[]): string[] {
+    const refused: string[] = [];
+    for (const path of paths) {
+      if (path.owner === undefined) continue;
+      if (this.plugins.get(path.owner)?.unclaimPath(path) === false) refused.push(path.name);
+      else this.releasePath(path);
+    }
+    return refused;
+  }
+
+  private releasePath(path: PathImpl): void {
+    path.owner = undefined;
+    path.working = false;
+    path.preferred = false;
+  }
+}
+
+function comparePaths(a: PathImpl, b: PathImpl): number {
+  return a.adapterRef.number - b.adapterRef.number || a.targetNumber - b.targetNumber || a.lun - b.lun;
+}
+
