@@ -42,6 +42,8 @@ export function createStackClient(): StackClient {
   const api: StackApi = {
     start: () => call(() => remote.start()),
     inventory: () => call(() => remote.inventory()),
+    run: (line) => call(() => remote.run(line)),
+    runScript: (text) => call(() => remote.runScript(text)),
   };
   return { api, terminate };
 }

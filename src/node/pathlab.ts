@@ -2,13 +2,17 @@
 
 import { bootStack } from '../stack/boot';
 import { runSg, SG_USAGE } from '../stack/cli/sg-command';
+import { runCommand, RUN_USAGE } from './run-command';
 
 const USAGE = `Usage: pathlab <command> [options]
 Commands:
   sg      send one SCSI command to a LUN (PathLab's sg_raw)
+  run     run a lab script (esxcli, fio, fault, repair, sleep, esxtop)
 Run 'pathlab <command> --help' for a command's options.
 
-${SG_USAGE}`;
+${SG_USAGE}
+
+${RUN_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -25,6 +29,13 @@ async function main(argv: string[]): Promise<number> {
     const { output, exitCode } = await runSg(stack, rest);
     (exitCode === 0 ? process.stdout : process.stderr).write(output + '\n');
     return exitCode;
+  }
+  if (command === 'run') {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(RUN_USAGE + '\n');
+      return 0;
+    }
+    return runCommand(rest, (s) => process.stdout.write(s), (s) => process.stderr.write(s));
   }
   process.stderr.write(`pathlab: unknown command '${command}'\n${USAGE}\n`);
   return 1;

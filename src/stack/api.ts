@@ -29,9 +29,26 @@ export interface ArrayInventory {
   luns: LunInventory[];
 }
 
+/** What one line of the lab-script language printed, and whether it succeeded. */
+export interface ConsoleResult {
+  output: string;
+  ok: boolean;
+}
+
+/** A whole script's transcript (each command echoed as `$ command`, then its output). */
+export interface ScriptResult {
+  transcript: string;
+  /** 1-based number of the line that failed and stopped the script, or 0. */
+  failedLine: number;
+}
+
 export interface StackApi {
   /** Boots the default scenario (idempotent) and says which engine runs. */
   start(): Promise<EngineInfo>;
   /** Reads every array's LUNs through real SCSI commands. */
   inventory(): Promise<ArrayInventory[]>;
+  /** Runs one console line (esxcli, fio, fault, repair, sleep, esxtop). */
+  run(line: string): Promise<ConsoleResult>;
+  /** Runs a lab script, as `npx pathlab run` does. */
+  runScript(text: string): Promise<ScriptResult>;
 }

@@ -1,7 +1,7 @@
-// Boots a stack: loads the hot-path engines, opens the block store, builds the scenario's arrays.
-// The same function runs in Node (tests, command line, benchmarks) and in the browser worker.
+// Boots the arrays alone (no host): engines, block store and the scenario's arrays. It is what
+// `pathlab sg` pokes, and what array-level tests use; src/stack/host.ts boots the whole host.
 
-import type { ArrayInventory, EngineInfo, StackApi } from './api';
+import type { ArrayInventory, EngineInfo } from './api';
 import { StorageArray } from './arrays/storage-array';
 import type { ArrayConfig } from './arrays/config';
 import type { BlockStore } from './blockstore/block-store';
@@ -10,7 +10,7 @@ import { IndexedDbBlockStore } from './blockstore/indexeddb-store';
 import { loadEngines, type EngineChoice, type Engines } from './engine';
 import { inventoryOf } from './inventory';
 import { Arena } from './memory/arena';
-import { classroomArrays } from './scenario/classroom-arrays';
+import { classroomScenario } from './scenario/classroom';
 
 export interface BootOptions {
   engine?: EngineChoice;
@@ -45,14 +45,6 @@ export class Stack {
     return result;
   }
 
-  /** The worker API over this stack. */
-  get api(): StackApi {
-    return {
-      start: async () => this.engineInfo,
-      inventory: () => this.inventory(),
-    };
-  }
-
   close(): void {
     this.store.close();
   }
@@ -67,6 +59,6 @@ export async function bootStack(options: BootOptions = {}): Promise<Stack> {
       : new MemoryBlockStore(arena);
   const env = { arena, codec: engines.cdb, store, seed: options.seed ?? 1 };
   const arrays: StorageArray[] = [];
-  for (const config of options.arrays ?? classroomArrays) arrays.push(await StorageArray.create(config, env));
+  for (const config of options.arrays ?? classroomScenario.arrays) arrays.push(await StorageArray.create(config, env));
   return new Stack(engines, arena, store, arrays);
 }

@@ -113,6 +113,12 @@ export class Host {
     this.clock.runUntil(this.clock.now + 10_000);
   }
 
+  /** Runs virtual time forward by `us`, waiting whenever the block store holds the clock. */
+  async advance(us: number): Promise<void> {
+    const until = this.clock.now + us;
+    while (!this.clock.runUntil(until)) await this.clock.whenReleased();
+  }
+
   adapter(name: string): HostAdapter | undefined {
     return this.adapters.find((a) => a.name === name);
   }

@@ -1,20 +1,38 @@
-// The stack's module worker: boots the stack on first use and exposes the worker API with comlink.
-// Blocks live in IndexedDB here, so a lab survives a reload.
+// The stack's module worker: boots a host on the classroom scenario on first use and exposes the
+// worker API with comlink. Blocks live in IndexedDB here, so a lab survives a reload.
 
 import { expose } from 'comlink';
 import type { StackApi } from './api';
-import { bootStack, type Stack } from './boot';
+import { LabSession } from './cli/script';
+import { Host } from './host';
+import { inventoryOf } from './inventory';
 
-let booting: Promise<Stack> | undefined;
+let booting: Promise<LabSession> | undefined;
 
-function stack(): Promise<Stack> {
-  booting ??= bootStack({ store: typeof indexedDB === 'undefined' ? 'memory' : 'indexeddb' });
+function session(): Promise<LabSession> {
+  booting ??= Host.boot({ store: typeof indexedDB === 'undefined' ? 'memory' : 'indexeddb' }).then((host) => new LabSession(host));
   return booting;
 }
 
 const api: StackApi = {
-  start: async () => (await stack()).engineInfo,
-  inventory: async () => (await stack()).inventory(),
+  async start() {
+    const { engine, reason } = (await session()).host.engines;
+    return reason ? { engine, reason } : { engine };
+  },
+  async inventory() {
+    const { host } = await session();
+    const result = [];
+    for (const array of host.arrays) result.push(await inventoryOf(host.arena, array));
+    return result;
+  },
+  async run(line) {
+    return (await session()).run(line);
+  },
+  async runScript(text) {
+    let transcript = '';
+    const failedLine = await (await session()).runScript(text, (chunk) => (transcript += chunk));
+    return { transcript, failedLine };
+  },
 };
 
 expose(api);

@@ -21,7 +21,7 @@ const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 test('the first page shows the engine and every LUN of the default scenario', async ({ page, baseURL }, testInfo) => {
   // The same scenario, booted in Node: the source of truth for what the page must show.
   const stack = await bootStack();
-  const expected: ArrayInventory[] = await stack.api.inventory();
+  const expected: ArrayInventory[] = await stack.inventory();
   expect(expected.length).toBeGreaterThan(0);
 
   const origin = new URL(baseURL!).origin;

@@ -28,6 +28,7 @@ describe('npx pathlab sg', () => {
       ['alua-array', 'alua', '0', '1', '2', '3'],
       ['ap-array', 'active-passive', '0', '1'],
       ['aa-array', 'active-active', '0', '1'],
+      ['local-disk', 'active-active', '0'],
     ]);
   });
 

@@ -31,8 +31,9 @@ export class LogicalUnit {
   lost = false;
   /** Consecutive I/Os through a non-optimized group (for implicit follow-over). */
   nonOptimizedRun = 0;
-  private readonly attentions = new Map<string, UnitAttention>();
-  private readonly nexuses = new Set<string>();
+  private readonly attentions = new Map<number, UnitAttention>();
+  private readonly nexuses = new Set<number>();
+  private lastNexus = 0;
 
   constructor(
     array: ArrayConfig,
@@ -56,17 +57,20 @@ export class LogicalUnit {
   }
 
   /** Remembers an I_T nexus that has talked to this LUN (unit attentions go to known nexuses). */
-  see(nexus: string): void {
+  see(nexus: number): void {
+    if (nexus === this.lastNexus) return; // the common case: the same path again
+    this.lastNexus = nexus;
     this.nexuses.add(nexus);
   }
 
   /** Queues a unit attention for every known nexus but `except`. */
-  raiseAttention(asc: number, ascq: number, except?: string): void {
+  raiseAttention(asc: number, ascq: number, except?: number): void {
     for (const nexus of this.nexuses) if (nexus !== except) this.attentions.set(nexus, { asc, ascq });
   }
 
   /** Takes the unit attention waiting for `nexus`, if any. */
-  takeAttention(nexus: string): UnitAttention | undefined {
+  takeAttention(nexus: number): UnitAttention | undefined {
+    if (this.attentions.size === 0) return undefined;
     const ua = this.attentions.get(nexus);
     if (ua) this.attentions.delete(nexus);
     return ua;

@@ -1,8 +1,12 @@
 // Storage processors (controllers) and their target ports. Each SP's ports form one target port
 // group; ports are numbered across the array with relative target port identifiers from 1.
 
+let nextNexus = 1;
+
 export class TargetPort {
   up = true;
+  /** I_T nexus ids of the initiators that have talked to this port (interned: no string per command). */
+  private readonly nexusIds = new Map<string, number>();
 
   constructor(
     readonly wwpn: string,
@@ -10,6 +14,13 @@ export class TargetPort {
     /** Relative target port identifier (VPD 0x83, RTPG). */
     readonly relativeId: number,
   ) {}
+
+  /** The I_T nexus id of `initiator` through this port. */
+  nexus(initiator: string): number {
+    let id = this.nexusIds.get(initiator);
+    if (id === undefined) this.nexusIds.set(initiator, (id = nextNexus++));
+    return id;
+  }
 
   /** A port answers when it, its SP and its array are up. */
   get reachable(): boolean {

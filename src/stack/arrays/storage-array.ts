@@ -26,6 +26,7 @@ import { activePassive } from './personalities/active-passive';
 import { alua } from './personalities/alua';
 import type { PersonalityOps } from './personalities/personality';
 import { StorageProcessor, TargetPort } from './ports';
+import { AccessState, TpgStatus } from './alua';
 
 const personalities: Record<ArrayConfig['personality'], PersonalityOps> = {
   'active-active': activeActive,
@@ -52,6 +53,8 @@ export class StorageArray {
   now: () => number = () => 0;
   /** Whole-array power: when false no port answers. */
   up = true;
+  /** Extra service time injected by a latency-spike fault, in microseconds. */
+  extraServiceUs = 0;
   private readonly codec: CdbCodec;
   private readonly random: SeededRandom;
   private readonly pool: Exchange[] = [];
@@ -111,14 +114,14 @@ export class StorageArray {
   }
 
   /** The I_T nexus of an exchange: initiator port and target port. */
-  nexus(x: Exchange): string {
-    return `${x.cmd.initiator}|${x.port.wwpn}`;
+  nexus(x: Exchange): number {
+    return x.port.nexus(x.cmd.initiator);
   }
 
   /** Virtual microseconds the array takes for a command moving `bytes`. */
   serviceTimeUs(bytes: number): number {
     const m = this.config.serviceTime;
-    return m.fixedUs + (m.perKiBUs * bytes) / 1024 + this.random.next() * m.jitterUs;
+    return m.fixedUs + (m.perKiBUs * bytes) / 1024 + this.random.next() * m.jitterUs + this.extraServiceUs;
   }
 
   /**
@@ -146,7 +149,8 @@ export class StorageArray {
 
   private dispatch(x: Exchange): void {
     const lun = x.lun;
-    if (lun) lun.see(this.nexus(x));
+    const nexus = this.nexus(x);
+    if (lun) lun.see(nexus);
     switch (x.opcode) {
       case L.OP_REPORT_LUNS:
         return reportLuns(x, this);
@@ -156,7 +160,7 @@ export class StorageArray {
         return requestSense(x, this);
     }
     if (!lun) return x.checkCondition(SenseKey.ILLEGAL_REQUEST, 0x25, 0x00);
-    const ua = lun.takeAttention(this.nexus(x));
+    const ua = lun.takeAttention(nexus);
     if (ua) return x.checkCondition(SenseKey.UNIT_ATTENTION, ua.asc, ua.ascq);
     if (!this.personality.admit(x, this, lun)) return;
     switch (x.opcode) {
@@ -203,6 +207,23 @@ export class StorageArray {
     if (sp.up === up) return;
     sp.up = up;
     this.personality.spChanged(this, sp.index, up);
+  }
+
+  /**
+   * An array-initiated (implicit) ALUA change: group `sp` of `lun` moves to `state` through
+   * TRANSITIONING, and every I_T nexus gets UNIT ATTENTION 2A/06.
+   */
+  changeAccessState(lun: LogicalUnit, sp: number, state: number): void {
+    if (this.config.personality !== 'alua') throw new Error(`${this.name} is not an ALUA array`);
+    if (state === AccessState.ACTIVE_OPTIMIZED) {
+      for (let g = 0; g < lun.alua.count; g++) {
+        if (g !== sp && lun.alua.targetState(g) === AccessState.ACTIVE_OPTIMIZED) {
+          lun.alua.set(g, AccessState.ACTIVE_NON_OPTIMIZED, this.now(), this.transitionUs, TpgStatus.IMPLICIT);
+        }
+      }
+      lun.owner = sp;
+    }
+    if (lun.alua.set(sp, state, this.now(), this.transitionUs, TpgStatus.IMPLICIT)) lun.raiseAttention(0x2a, 0x06);
   }
 
   /** Permanent device loss: the LUN disappears from REPORT LUNS and answers 05/25/00. */

@@ -28,8 +28,8 @@ export class Fabric {
     return this.latencyUs + this.extraLatencyUs;
   }
 
-  /** Whether `adapter` can reach `port` through this fabric right now. */
-  connects(adapter: HostAdapter, target: FabricTarget): boolean {
-    return this.up && adapter.usable && target.array.up && target.port.reachable;
+  /** Whether `adapter` can reach `port` of `array` through this fabric right now. */
+  connects(adapter: HostAdapter, array: StorageArray, port: TargetPort): boolean {
+    return this.up && adapter.usable && array.up && port.reachable;
   }
 }

@@ -1,7 +1,8 @@
 // The data arena: one linear memory (the sgcopy module's, or the twin's ArrayBuffer) holding guest
 // buffers, scatter-gather lists, extent tables and LUN extents, so a data copy is one memory.copy.
 // Allocation is by power-of-two size class with a free list per class: after warm-up the I/O path
-// reuses blocks and never grows the memory.
+// reuses blocks and never grows the memory. Only the arena grows its memory, so it alone refreshes
+// the views, and reading them is a plain field access.
 
 import type { SgCopy } from './sgcopy';
 
@@ -12,25 +13,15 @@ export class Arena {
   readonly sg: SgCopy;
   private top: number;
   private readonly freeLists: number[][] = [];
-  private u8view: Uint8Array;
-  private dataView: DataView;
+  /** Views of the arena, replaced after each grow (growing a wasm memory detaches the old buffer). */
+  u8: Uint8Array;
+  dv: DataView;
 
   constructor(sg: SgCopy) {
     this.sg = sg;
     this.top = sg.heapBase;
-    this.u8view = new Uint8Array(sg.buffer());
-    this.dataView = new DataView(sg.buffer());
-  }
-
-  /** Bytes of the arena; re-derived when a grow detached the previous buffer. */
-  get u8(): Uint8Array {
-    if (this.u8view.buffer !== this.sg.buffer() || this.u8view.byteLength === 0) this.refresh();
-    return this.u8view;
-  }
-
-  get dv(): DataView {
-    if (this.dataView.buffer !== this.sg.buffer() || this.dataView.byteLength === 0) this.refresh();
-    return this.dataView;
+    this.u8 = new Uint8Array(sg.buffer());
+    this.dv = new DataView(sg.buffer());
   }
 
   /** Reserves at least `bytes` bytes, zeroed, aligned to their size class (at most 64 KiB). */
@@ -59,8 +50,8 @@ export class Arena {
   }
 
   private refresh(): void {
-    this.u8view = new Uint8Array(this.sg.buffer());
-    this.dataView = new DataView(this.sg.buffer());
+    this.u8 = new Uint8Array(this.sg.buffer());
+    this.dv = new DataView(this.sg.buffer());
   }
 }
 

@@ -5,7 +5,7 @@
 import type { AluaState, Device, PassthroughResult, Path, PathState, PspModule, SatpDevice, SatpModule } from '../plugin-api';
 import type { LogicalDevice } from '../psa/device';
 import type { IoRequest } from '../psa/io-request';
-import type { PathImpl } from '../psa/path';
+import { pathStateVersion, type PathImpl } from '../psa/path';
 import type { SatpRule } from './satp-rules';
 
 export interface NmpDeviceHooks {
@@ -42,9 +42,23 @@ export class NmpDevice {
     return this.logical.paths;
   }
 
-  /** Paths a PSP may choose from: active ones, in runtime-name order. */
+  private usable: PathImpl[] = [];
+  private usableVersion = -1;
+  private usableCount = -1;
+
+  /** The path list changed (claim, removal): recompute the usable ones. */
+  invalidate(): void {
+    this.usableVersion = -1;
+  }
+
+  /** Paths a PSP may choose from: active ones, in runtime-name order (cached between changes). */
   usablePaths(): PathImpl[] {
-    return this.paths.filter((p) => p.state === 'active');
+    if (this.usableVersion !== pathStateVersion || this.usableCount !== this.paths.length) {
+      this.usable = this.paths.filter((p) => p.state === 'active');
+      this.usableVersion = pathStateVersion;
+      this.usableCount = this.paths.length;
+    }
+    return this.usable;
   }
 
   /** Installs a PSP with fresh state; its config keeps only keys given by `config`. */

@@ -41,6 +41,7 @@ function outcomeOf(io: IoRequest): CommandOutcome {
   };
 }
 
+const GOOD: CommandOutcome = Object.freeze({ host: 0, status: 0, senseKey: 0, asc: 0, ascq: 0 });
 const isGood = (o: CommandOutcome) => o.host === HostStatus.OK && o.status === Status.GOOD;
 const isPdl = (o: CommandOutcome) => o.host === HostStatus.OK && o.senseKey === 5 && o.asc === 0x25 && o.ascq === 0;
 
@@ -99,8 +100,10 @@ export class Nmp implements Mpp, TimerTarget {
       let device = this.byId.get(path.identity.deviceId);
       if (!device) device = this.createDevice(path);
       device.logical.paths.push(path);
+      device.logical.learnCapacity(path.identity);
       device.logical.paths.sort((a, b) => a.adapterRef.number - b.adapterRef.number || a.targetNumber - b.targetNumber);
       this.byPath.set(path, device);
+      device.invalidate();
       touched.add(device);
     }
     this.claimed = [];
@@ -152,6 +155,7 @@ export class Nmp implements Mpp, TimerTarget {
     this.pdlPaths.delete(path);
     const paths = device.logical.paths;
     paths.splice(paths.indexOf(path), 1);
+    device.invalidate();
     if (paths.length === 0 && device.logical.openCount === 0) {
       this.byId.delete(device.logical.id);
       this.list.splice(this.list.indexOf(device), 1);
@@ -201,17 +205,15 @@ export class Nmp implements Mpp, TimerTarget {
   completed(io: IoRequest): void {
     const device = this.byId.get(io.device.id);
     const path = io.path!;
-    const outcome = outcomeOf(io);
-    if (!device) return this.psa.io.completeToIssuer(io, !isGood(outcome));
-    try {
-      device.psp.completed?.(io, path, this.psa.clock.now - io.issuedAt, outcome, device.pspView);
-    } catch (e) {
-      this.log(`NMP: ${device.psp.name}.completed threw: ${(e as Error).message}`);
-    }
-    if (isGood(outcome)) {
-      this.pdlPaths.delete(path);
+    if (device && io.cmd.hostStatus === HostStatus.OK && io.cmd.status === Status.GOOD) {
+      // The common case, kept free of allocation: one shared outcome object.
+      this.notifyPsp(device, io, path, GOOD);
+      if (this.pdlPaths.size > 0) this.pdlPaths.delete(path);
       return this.psa.io.completeToIssuer(io, false);
     }
+    const outcome = outcomeOf(io);
+    if (!device) return this.psa.io.completeToIssuer(io, !isGood(outcome));
+    this.notifyPsp(device, io, path, outcome);
     this.log(`NMP: ${device.logical.id} cmd 0x${io.cmd.cdb[0].toString(16)} on ${path.name}: H:0x${outcome.host.toString(16)} D:0x${outcome.status.toString(16)} P:0x0 sense ${outcome.senseKey.toString(16)} ${outcome.asc.toString(16)} ${outcome.ascq.toString(16)}`);
     if (isPdl(outcome)) this.pdlPaths.add(path);
     let action = device.satp.onError(io, path, outcome, device.satpView);
@@ -220,6 +222,15 @@ export class Nmp implements Mpp, TimerTarget {
     if (action === 'retry') return this.psa.io.resendLater(io, RETRY_DELAY_US);
     // Fail over: learn the paths' states again, then route the command anew.
     this.wait(device, io);
+  }
+
+  private notifyPsp(device: NmpDevice, io: IoRequest, path: PathImpl, outcome: CommandOutcome): void {
+    if (!device.psp.completed) return;
+    try {
+      device.psp.completed(io, path, this.psa.clock.now - io.issuedAt, outcome, device.pspView);
+    } catch (e) {
+      this.log(`NMP: ${device.psp.name}.completed threw: ${(e as Error).message}`);
+    }
   }
 
   /** Parks a command until a path evaluation says where it can go. */
@@ -248,7 +259,20 @@ export class Nmp implements Mpp, TimerTarget {
     });
   }
 
+  /** ESXi's PSP picks its path when the device is claimed, before any I/O: show that choice. */
+  private chooseFirstPath(device: NmpDevice): void {
+    const usable = device.usablePaths();
+    if (device.selections > 0 || usable.length === 0) return;
+    try {
+      const chosen = device.psp.selectPath({ op: 'other', lba: 0, blocks: 0, bytes: 0, serial: 0 }, usable, device.pspView) as PathImpl;
+      if (usable.includes(chosen)) device.lastChosen.set(chosen, ++device.selections);
+    } catch {
+      // A plugin that fails here fails again on the first command, where NMP reports it.
+    }
+  }
+
   private afterEvaluation(device: NmpDevice): void {
+    this.chooseFirstPath(device);
     const paths = device.paths;
     if (paths.length > 0 && paths.every((p) => this.pdlPaths.has(p)) && !device.logical.permanentlyLost) {
       device.logical.permanentlyLost = true;

@@ -16,8 +16,9 @@ export class LogicalDevice {
   readonly vendor: string;
   readonly model: string;
   readonly revision: string;
-  readonly blocks: number;
-  readonly blockSize: number;
+  /** Capacity, from the first path whose READ CAPACITY answered (a passive path does not). */
+  blocks: number;
+  blockSize: number;
   /** The legacy vml. alias: 02, 00, LUN, 00, the NAA id, then the product's first 6 bytes in hex. */
   readonly vmlId: string | undefined;
   /** Identifiers the owning plugin adds (e.g. NMP's). */
@@ -33,6 +34,8 @@ export class LogicalDevice {
   readonly worlds: string[] = [];
   /** Worlds with commands queued or active now; DSNRO applies when more than one. */
   activeWorlds = 0;
+  /** Commands queued or active per flow (world), to count activeWorlds. */
+  readonly flowCounts: number[] = [];
   /** Address of the device's shares scheduler in the ioqueue module. */
   scheduler = 0;
   /** VMs or lab jobs holding the device open; an open device pins its plugin. */
@@ -59,6 +62,14 @@ export class LogicalDevice {
     if (identity.naa) {
       const product = Array.from(identity.model.padEnd(6).slice(0, 6), (c) => c.charCodeAt(0));
       this.vmlId = `vml.0200${lun.toString(16).padStart(2, '0')}0000${hex(identity.naa)}${hex(Uint8Array.from(product))}`;
+    }
+  }
+
+  /** Takes the capacity from a path's identity if the device does not know it yet. */
+  learnCapacity(identity: Identity): void {
+    if (this.blocks === 0 && identity.blocks > 0) {
+      this.blocks = identity.blocks;
+      this.blockSize = identity.blockSize;
     }
   }
 

@@ -79,7 +79,7 @@ export function discover(arena: Arena, fabrics: Fabric[]): FoundPath[] {
   for (const fabric of fabrics) {
     for (const adapter of fabric.adapters) {
       for (const t of fabric.targets) {
-        if (!fabric.connects(adapter, t)) continue;
+        if (!fabric.connects(adapter, t.array, t.port)) continue;
         const targetNumber = adapter.targetNumber(t.port.wwpn);
         const report = ask(arena, adapter, t.array, t.port, 0, [0xa0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0]);
         if (report.status !== Status.GOOD) continue;

@@ -53,6 +53,8 @@ export class IoPath implements IoTimerHandler, TimerTarget {
   private readonly passthroughPool: IoRequest[] = [];
   private readonly reqScratch: number;
   private readonly outScratch: number;
+  /** The host's CDB slot's bytes, viewed once (the codec's memory never grows). */
+  private readonly hostCdb: Uint8Array;
   private serial = 0;
   private inFlight = 0;
   private sweeping = false;
@@ -61,6 +63,9 @@ export class IoPath implements IoTimerHandler, TimerTarget {
     const q = psa.engines.ioqueue;
     this.reqScratch = q.reserve(REQ_SIZE);
     this.outScratch = q.reserve(4 * DISPATCH_BATCH);
+    const codec = psa.engines.cdb;
+    const at = codec.slotsOffset + HOST_SLOT * C.CDB_SLOT_SIZE + C.SLOT_CDB;
+    this.hostCdb = codec.bytes.subarray(at, at + 16);
   }
 
   /** A shares scheduler for a new device, in the ioqueue module's memory. */
@@ -74,7 +79,7 @@ export class IoPath implements IoTimerHandler, TimerTarget {
 
   /** A request with a data buffer of `capacity` bytes in the arena, for an issuer's pool. */
   newRequest(capacity: number): IoRequest {
-    const io = new IoRequest(this);
+    const io = this.makeRequest();
     io.slot = this.table.push(io) - 1;
     io.capacity = capacity;
     io.buffer = capacity > 0 ? this.psa.arena.alloc(capacity) : 0;
@@ -101,7 +106,7 @@ export class IoPath implements IoTimerHandler, TimerTarget {
     v.setUint8(at + C.SLOT_CONTROL, 0);
     codec.encode(HOST_SLOT, 1);
     const cmd = io.cmd;
-    cmd.cdb.set(codec.bytes.subarray(at + C.SLOT_CDB, at + C.SLOT_CDB + 16));
+    cmd.cdb.set(this.hostCdb);
     cmd.cdbLength = v.getUint8(at + C.SLOT_CDB_LEN);
     cmd.direction = op === 'read' ? 'in' : 'out';
     cmd.dataLength = blocks * blockSize;
@@ -155,7 +160,7 @@ export class IoPath implements IoTimerHandler, TimerTarget {
   }
 
   private worldActive(device: LogicalDevice, flow: number, delta: number): void {
-    const counts = ((device as unknown as { flowCounts?: number[] }).flowCounts ??= []);
+    const counts = device.flowCounts;
     const before = counts[flow] ?? 0;
     counts[flow] = before + delta;
     if (before === 0 && delta > 0) device.activeWorlds++;
@@ -219,29 +224,42 @@ export class IoPath implements IoTimerHandler, TimerTarget {
     path.counters.active++;
     adapter.outstanding++;
     this.inFlight++;
-    (io.pluginState as { inFlight?: boolean }).inFlight = true;
+    io.inFlight = true;
     this.startSweep();
-    const delay = path.fabric.delayUs;
     if (!path.connected) {
       // The fabric has told the adapter the target is gone (RSCN): it fails fast.
       io.cmd.hostStatus = HostStatus.NO_CONNECT;
-      clock.at(clock.now + delay, io, io.timerArg(TIMER_COMPLETE));
+      clock.at(clock.now + path.fabric.delayUs, io, io.timerArg(TIMER_COMPLETE));
       return;
     }
-    const generation = io.generation;
-    let answered = false;
-    let held = false;
-    path.array.submit(io.cmd, path.port, path.lun, () => {
-      answered = true;
-      if (held) clock.release();
-      if (io.generation !== generation) return;
-      clock.at(io.issuedAt + 2 * path.fabric.delayUs + io.cmd.serviceUs, io, io.timerArg(TIMER_COMPLETE));
-    });
-    if (!answered) {
+    io.answered = false;
+    io.sentGeneration = io.generation;
+    path.array.submit(io.cmd, path.port, path.lun, io.arrayDone);
+    if (!io.answered) {
       // The array is waiting on its block store (IndexedDB): virtual time waits with it.
-      held = true;
+      io.holdsClock = true;
       clock.hold();
     }
+  }
+
+  /** The array answered attempt `generation` of `io`: the completion arrives after the wire. */
+  private answered(io: IoRequest, generation: number): void {
+    io.answered = true;
+    if (io.holdsClock) {
+      io.holdsClock = false;
+      this.psa.clock.release();
+    }
+    if (io.generation !== generation) return;
+    const path = io.path!;
+    this.psa.clock.at(io.issuedAt + 2 * path.fabric.delayUs + io.cmd.serviceUs, io, io.timerArg(TIMER_COMPLETE));
+  }
+
+  private makeRequest(): IoRequest {
+    const io = new IoRequest(this);
+    // A late answer cannot meet a newer attempt: while an answer is pending the clock is held, so
+    // neither a timeout nor a retry can start one.
+    io.arrayDone = () => this.answered(io, io.sentGeneration);
+    return io;
   }
 
   onIoTimer(io: IoRequest, kind: number): void {
@@ -268,7 +286,7 @@ export class IoPath implements IoTimerHandler, TimerTarget {
     path.counters.active--;
     adapter.outstanding--;
     this.inFlight--;
-    (io.pluginState as { inFlight?: boolean }).inFlight = false;
+    io.inFlight = false;
     const next = this.adapterQueues.get(adapter)?.shift();
     if (next) this.send(next, next.path!);
   }
@@ -286,12 +304,10 @@ export class IoPath implements IoTimerHandler, TimerTarget {
     const now = this.psa.clock.now;
     const limit = this.psa.settings.commandTimeoutUs;
     for (const io of this.table) {
-      if ((io.pluginState as { inFlight?: boolean }).inFlight && now - io.issuedAt >= limit) {
-        this.onIoTimer(io, TIMER_TIMEOUT);
-      }
+      if (io.inFlight && now - io.issuedAt >= limit) this.onIoTimer(io, TIMER_TIMEOUT);
     }
     for (const io of this.passthroughPool) {
-      if ((io.pluginState as { inFlight?: boolean }).inFlight && now - io.issuedAt >= limit) this.onIoTimer(io, TIMER_TIMEOUT);
+      if (io.inFlight && now - io.issuedAt >= limit) this.onIoTimer(io, TIMER_TIMEOUT);
     }
     this.sweeping = false;
     if (this.inFlight > 0) this.startSweep();
@@ -319,7 +335,7 @@ export class IoPath implements IoTimerHandler, TimerTarget {
   }
 
   private newPassthrough(): IoRequest {
-    const io = new IoRequest(this);
+    const io = this.makeRequest();
     io.passthrough = true;
     io.capacity = 4096;
     io.buffer = this.psa.arena.alloc(io.capacity);

@@ -46,6 +46,16 @@ export class IoRequest implements Io, TimerTarget {
   generation = 0;
   /** Set when the command completes with an error to its issuer. */
   failed = false;
+  /** On a path now (sent, not yet completed or timed out). */
+  inFlight = false;
+  /** The array has answered the current attempt (false while its block store works). */
+  answered = true;
+  /** Generation of the attempt the array is working on. */
+  sentGeneration = 0;
+  /** This attempt holds the virtual clock while the array's block store works. */
+  holdsClock = false;
+  /** Called by the array when it answers; set once by the framework. */
+  arrayDone: () => void = () => {};
   /** Index in the framework's table of requests (the scheduler queues indexes, not objects). */
   slot = -1;
   /** Called once when the command completes to its issuer. */

@@ -23,10 +23,13 @@ export interface Identity {
   blockSize: number;
 }
 
+/** Bumped on every path state change anywhere, so cached lists of usable paths know to refresh. */
+export let pathStateVersion = 0;
+
 export class PathImpl implements Path {
   readonly name: string;
-  state: PathState = 'active';
-  alua: AluaState = 'none';
+  private stateValue: PathState = 'active';
+  private aluaValue: AluaState = 'none';
   preferred = false;
   outstanding = 0;
   /** The owning plugin currently routes I/O on this path ("Active (I/O)"). */
@@ -60,6 +63,24 @@ export class PathImpl implements Path {
     };
   }
 
+  get state(): PathState {
+    return this.stateValue;
+  }
+
+  set state(value: PathState) {
+    if (value !== this.stateValue) pathStateVersion++;
+    this.stateValue = value;
+  }
+
+  get alua(): AluaState {
+    return this.aluaValue;
+  }
+
+  set alua(value: AluaState) {
+    if (value !== this.aluaValue) pathStateVersion++;
+    this.aluaValue = value;
+  }
+
   get adapter(): string {
     return this.adapterRef.name;
   }
@@ -90,6 +111,6 @@ export class PathImpl implements Path {
 
   /** The path can carry I/O as far as the host can tell without sending any. */
   get connected(): boolean {
-    return this.fabric.connects(this.adapterRef, { array: this.array, port: this.port });
+    return this.fabric.connects(this.adapterRef, this.array, this.port);
   }
 }

@@ -108,7 +108,9 @@ export class Clock {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!this.less(heap[i], heap[parent])) break;
-      [heap[i], heap[parent]] = [heap[parent], heap[i]];
+      const t = heap[i];
+      heap[i] = heap[parent];
+      heap[parent] = t;
       i = parent;
     }
   }
@@ -122,7 +124,9 @@ export class Clock {
       if (l < heap.length && this.less(heap[l], heap[m])) m = l;
       if (r < heap.length && this.less(heap[r], heap[m])) m = r;
       if (m === i) return;
-      [heap[i], heap[m]] = [heap[m], heap[i]];
+      const t = heap[i];
+      heap[i] = heap[m];
+      heap[m] = t;
       i = m;
     }
   }

@@ -21,6 +21,11 @@ export class SeededRandom {
     return this.nextU32() / 4294967296;
   }
 
+  /** A uniform integer in [0, n). */
+  below(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
   /** A child generator whose sequence depends only on this one's seed and the label. */
   fork(label: string): SeededRandom {
     let h = this.state ^ 0x9e3779b9;

@@ -17,5 +17,7 @@ export function best(paths: readonly Path[]): Path {
 }
 
 export function byName(paths: readonly Path[], name: unknown): Path | undefined {
-  return typeof name === 'string' ? paths.find((p) => p.name === name) : undefined;
+  if (typeof name !== 'string') return undefined;
+  for (let i = 0; i < paths.length; i++) if (paths[i].name === name) return paths[i];
+  return undefined;
 }

@@ -51,8 +51,22 @@ function flag(v: unknown): boolean {
   return v === true || v === 1 || v === '1' || v === 'true' || v === 'on' || v === 'yes';
 }
 
+/** The parsed settings, cached per device until one of the raw values changes. */
 function config(device: Device): RrConfig {
   const c = device.pspConfig;
+  const cache = device.state as { cfg?: RrConfig; raw?: unknown[] };
+  const raw = cache.raw;
+  if (
+    raw !== undefined && raw[0] === c.limitType && raw[1] === c.iops && raw[2] === c.bytes &&
+    raw[3] === c.useANO && raw[4] === c.latencyEvalTimeMs && raw[5] === c.samplingCycles
+  ) {
+    return cache.cfg!;
+  }
+  cache.raw = [c.limitType, c.iops, c.bytes, c.useANO, c.latencyEvalTimeMs, c.samplingCycles];
+  return (cache.cfg = parseConfig(c));
+}
+
+function parseConfig(c: Device['pspConfig']): RrConfig {
   const type = String(c.limitType ?? 'default').toLowerCase();
   const limitType = type === 'bytes' || type === 'latency' ? type : 'iops';
   return {

@@ -1,0 +1,108 @@
+// Lab scripts: one command per line, `#` starts a comment. The same language runs in the page's
+// console and under `npx pathlab run`:
+//   esxcli ...                 the esxcli interpreter
+//   fio ...                    a workload, run to completion in virtual time
+//   fault ... / repair ...     fault injection (see sim/faults.ts)
+//   sleep DURATION             let virtual time pass (10s, 500ms, ...)
+//   esxtop adapter|device|path|vm   one snapshot of that esxtop screen
+// A script stops at its first failing line, naming it.
+
+import type { Host } from '../host';
+import { FaultError, FaultInjector } from '../sim/faults';
+import { parseDuration } from '../sim/duration';
+import { esxcli, splitCommandLine } from './esxcli/index';
+import { esxtop } from './esxtop';
+import { parseFioArgs, runFio } from './fio';
+
+export const SCRIPT_COMMANDS = ['esxcli', 'fio', 'fault', 'repair', 'sleep', 'esxtop'] as const;
+
+export interface CommandResult {
+  output: string;
+  ok: boolean;
+}
+
+/** A host and what the console keeps beside it. */
+export class LabSession {
+  readonly faults: FaultInjector;
+
+  constructor(readonly host: Host) {
+    this.faults = new FaultInjector(host);
+  }
+
+  /** Runs one line of the lab-script language. Never throws for bad input. */
+  async run(line: string): Promise<CommandResult> {
+    let words: string[];
+    try {
+      words = splitCommandLine(stripComment(line));
+    } catch (e) {
+      return { output: (e as Error).message, ok: false };
+    }
+    if (words.length === 0) return { output: '', ok: true };
+    const [command, ...args] = words;
+    try {
+      switch (command) {
+        case 'esxcli':
+          return esxcli(this.host, args);
+        case 'fio':
+          return { output: await runFio(this.host, parseFioArgs(args, this.host)), ok: true };
+        case 'fault':
+        case 'repair': {
+          const message = this.faults.apply(args, command === 'repair');
+          this.host.settle();
+          return { output: message, ok: true };
+        }
+        case 'sleep': {
+          if (args.length !== 1) return { output: 'sleep needs one duration, e.g. sleep 10s', ok: false };
+          await this.host.advance(parseDuration(args[0]));
+          return { output: '', ok: true };
+        }
+        case 'esxtop': {
+          const screen = args[0];
+          if (args.length !== 1 || !['adapter', 'device', 'path', 'vm'].includes(screen)) {
+            return { output: 'esxtop needs one screen: adapter, device, path or vm', ok: false };
+          }
+          return { output: esxtop(this.host, screen as 'adapter' | 'device' | 'path' | 'vm'), ok: true };
+        }
+        default:
+          return { output: `unknown command '${command}': use ${SCRIPT_COMMANDS.join(', ')}`, ok: false };
+      }
+    } catch (e) {
+      if (e instanceof FaultError || e instanceof Error) return { output: `${command}: ${e.message}`, ok: false };
+      throw e;
+    }
+  }
+
+  /**
+   * Runs a whole script, writing each command's echo (`$ command`) and output. Stops at the first
+   * failing line; returns its number (1-based) or 0 when every line succeeded.
+   */
+  async runScript(text: string, write: (chunk: string) => void): Promise<number> {
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i];
+      const command = stripComment(line).trim();
+      if (command === '') continue;
+      write(`$ ${command}\n`);
+      const result = await this.run(command);
+      if (result.output !== '') write(result.output.endsWith('\n') ? result.output : result.output + '\n');
+      if (!result.ok) {
+        write(`line ${i + 1}: stopped: the command failed\n`);
+        return i + 1;
+      }
+    }
+    return 0;
+  }
+}
+
+/** Drops a `#` comment that is not inside quotes. */
+function stripComment(line: string): string {
+  let quote = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#') return line.slice(0, i);
+  }
+  return line;
+}
