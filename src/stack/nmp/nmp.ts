@@ -174,7 +174,12 @@ export class Nmp implements Mpp, TimerTarget {
     if (!psp) throw new Error(`Unable to set PSP for device ${device.logical.id}: no PSP named ${name} is loaded`);
     device.pspOverride = pspName;
     device.setPsp(psp, config);
-    psp.init?.(device.pspView);
+    try {
+      psp.init?.(device.pspView);
+    } catch (e) {
+      this.log(`NMP: ${psp.name}.init threw on ${device.logical.id}: ${(e as Error).message}`);
+    }
+    this.chooseFirstPath(device);
   }
 
   // ---- the I/O path ----
@@ -262,7 +267,7 @@ export class Nmp implements Mpp, TimerTarget {
   /** ESXi's PSP picks its path when the device is claimed, before any I/O: show that choice. */
   private chooseFirstPath(device: NmpDevice): void {
     const usable = device.usablePaths();
-    if (device.selections > 0 || usable.length === 0) return;
+    if (device.lastChosen.size > 0 || usable.length === 0) return;
     try {
       const chosen = device.psp.selectPath({ op: 'other', lba: 0, blocks: 0, bytes: 0, serial: 0 }, usable, device.pspView) as PathImpl;
       if (usable.includes(chosen)) device.lastChosen.set(chosen, ++device.selections);

@@ -1,0 +1,322 @@
+// `fio`: PathLab's fio. Parses fio-style options into a job on one device (a VM's disk or any
+// device by id), runs it in virtual time (src/stack/sim/workload.ts) and prints a summary shaped
+// like fio's. Deterministic: the same host seed and options give the same text, byte for byte.
+// Jobs run with continue_on_error: failed commands are counted (errors line, err= 5) and the job
+// goes on.
+
+import type { Host } from '../host';
+import { advanceTo, FIO_PERCENTILES, MAX_BS, MAX_IODEPTH, RW_MODES, Workload, type DirectionStats, type RwMode } from '../sim/workload';
+
+export const FIO_USAGE = `Usage: fio (--vm NAME [--disk N] | --device ID) [options]
+  --vm NAME        the VM whose disk the job drives (its world, shares and IOPS limit apply)
+  --disk N         the VM's disk (default 0)
+  --device ID      any device by id (naa., eui., t10., mpx., vml.); world "fio", shares 1000
+  --name NAME      job name (default the VM's name, or "fio")
+  --rw MODE        read | write | rw | randread | randwrite | randrw (default read)
+  --bs SIZE        bytes per command: 512, 4k, 64k, 1m ... (default 4k)
+  --iodepth N      commands in flight, 1..${MAX_IODEPTH} (default 1)
+  --size SIZE      bytes of the device used from offset 0 (default the device, at most 1g)
+  --runtime TIME   virtual time: 10s, 500ms, 2m (default: one pass over --size)
+  --number_ios N   stop after N commands
+  --rwmixread PCT  percent reads for rw and randrw (default 50)
+  --rate_iops N    the job's own IOPS cap
+  --verify         stamp writes and check reads (write-only jobs read back what they wrote)
+  --randseed N     seed of offsets and mix (default the host's seed)`;
+
+export interface FioJobSpec {
+  name: string;
+  /** The VM and disk index, for --vm jobs. */
+  vm: string | undefined;
+  disk: number | undefined;
+  deviceId: string;
+  world: string;
+  rw: RwMode;
+  bs: number;
+  iodepth: number;
+  /** Bytes; undefined: the whole device capped at 1 GiB. */
+  size: number | undefined;
+  /** Virtual µs. */
+  runtimeUs: number | undefined;
+  ios: number | undefined;
+  rwmixread: number;
+  rateIops: number | undefined;
+  verify: boolean;
+  seed: number | undefined;
+}
+
+const VALUE_OPTIONS = ['vm', 'disk', 'device', 'name', 'rw', 'bs', 'iodepth', 'size', 'runtime', 'number_ios', 'rwmixread', 'rate_iops', 'randseed'];
+const ALIASES: Record<string, string> = { readwrite: 'rw', blocksize: 'bs', seed: 'randseed', ios: 'number_ios', 'rate-iops': 'rate_iops' };
+const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+const TIME_UNITS: Record<string, number> = { us: 1, usec: 1, ms: 1000, msec: 1000, '': 1e6, s: 1e6, sec: 1e6, m: 60e6, min: 60e6, h: 3600e6 };
+
+function fail(option: string, message: string): never {
+  throw new Error(`fio: --${option}: ${message}`);
+}
+
+/** 4k, 64K, 1m, 1MiB, 512 (bytes, base 1024 as fio's kb_base=1024). */
+export function parseSize(option: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kmgt]?)(i?b)?$/i.exec(text.trim());
+  if (!m) fail(option, `"${text}" is not a size (e.g. 4k, 64k, 1m, 1g)`);
+  const bytes = Number(m[1]) * UNITS[m[2].toLowerCase()];
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) fail(option, `"${text}" is not a positive whole number of bytes`);
+  return bytes;
+}
+
+/** 10s, 500ms, 2m, 1h, 250us; a bare number is seconds (as fio's runtime). Virtual µs. */
+export function parseTime(option: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(us|usec|ms|msec|s|sec|m|min|h)?$/i.exec(text.trim());
+  if (!m) fail(option, `"${text}" is not a time (e.g. 10s, 500ms)`);
+  const us = Number(m[1]) * TIME_UNITS[(m[2] ?? '').toLowerCase()];
+  if (!(us >= 1) || !Number.isFinite(us)) fail(option, `"${text}" is shorter than 1us`);
+  return Math.round(us);
+}
+
+function parseInteger(option: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text.trim())) fail(option, `"${text}" is not a whole number`);
+  const n = Number(text);
+  if (n < min || n > max) fail(option, `${n} is not in ${min}..${max}`);
+  return n;
+}
+
+function parseBoolean(option: string, text: string): boolean {
+  const t = text.toLowerCase();
+  if (['1', 'true', 'yes', 'on', 'crc32c', 'md5', 'meta', 'pattern'].includes(t)) return true;
+  if (['0', 'false', 'no', 'off'].includes(t)) return false;
+  return fail(option, `"${text}" is not 0 or 1`);
+}
+
+/** fio-style arguments to a job spec, checked against the host (VM, disk, device, sizes). */
+export function parseFioArgs(argv: string[], host: Host): FioJobSpec {
+  const values = new Map<string, string>();
+  let verify = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new Error(`fio: unexpected argument "${arg}" (options are --name value or --name=value)`);
+    const eq = arg.indexOf('=');
+    const raw = arg.slice(2, eq < 0 ? undefined : eq);
+    const name = ALIASES[raw] ?? raw;
+    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
+    if (name === 'verify') {
+      verify = inline === undefined ? true : parseBoolean('verify', inline);
+      continue;
+    }
+    if (!VALUE_OPTIONS.includes(name)) throw new Error(`fio: unknown option --${raw}`);
+    let value = inline;
+    if (value === undefined) {
+      value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) fail(name, 'needs a value');
+      i++;
+    }
+    if (value === '') fail(name, 'needs a value');
+    if (values.has(name)) fail(name, 'is given twice');
+    values.set(name, value);
+  }
+
+  const vmName = values.get('vm');
+  const deviceArg = values.get('device');
+  if (vmName !== undefined && deviceArg !== undefined) fail('device', 'give either --vm or --device, not both');
+  if (vmName === undefined && deviceArg === undefined) throw new Error('fio: --vm NAME or --device ID is required');
+  if (values.has('disk') && vmName === undefined) fail('disk', 'only applies with --vm');
+  let device;
+  let world: string;
+  let disk: number | undefined;
+  if (vmName !== undefined) {
+    const vm = host.vm(vmName);
+    if (!vm) fail('vm', `no VM named "${vmName}" (VMs: ${host.vms.map((v) => v.name).join(', ')})`);
+    disk = values.has('disk') ? parseInteger('disk', values.get('disk')!, 0, Number.MAX_SAFE_INTEGER) : 0;
+    if (disk >= vm.disks.length) fail('disk', `${vmName} has ${vm.disks.length} disk(s): 0..${vm.disks.length - 1}`);
+    const d = vm.disks[disk];
+    device = d.device;
+    if (!device) fail('vm', `${vmName} disk ${disk} (${d.array} LUN ${d.lun}) has no device: its paths are gone or unclaimed`);
+    world = d.world;
+  } else {
+    device = host.psa.device(deviceArg!);
+    if (!device) fail('device', `no device "${deviceArg}"`);
+    world = 'fio';
+  }
+
+  const rwText = values.get('rw') ?? 'read';
+  const rw = (rwText === 'readwrite' ? 'rw' : rwText) as RwMode;
+  if (!RW_MODES.includes(rw)) fail('rw', `"${rwText}" is not one of ${RW_MODES.join(', ')}`);
+
+  const bs = values.has('bs') ? parseSize('bs', values.get('bs')!) : 4096;
+  if (bs % device.blockSize !== 0) fail('bs', `${bs} is not a multiple of the device's ${device.blockSize}-byte blocks`);
+  if (bs > MAX_BS) fail('bs', `${bs} is more than the arrays' maximum transfer of ${MAX_BS} bytes`);
+
+  const iodepth = values.has('iodepth') ? parseInteger('iodepth', values.get('iodepth')!, 1, MAX_IODEPTH) : 1;
+
+  let size: number | undefined;
+  if (values.has('size')) {
+    size = parseSize('size', values.get('size')!);
+    if (size > device.capacityBytes) fail('size', `${size} is more than the device's ${device.capacityBytes} bytes`);
+    if (size < bs) fail('size', `${size} is smaller than bs ${bs}`);
+  }
+
+  const runtimeUs = values.has('runtime') ? parseTime('runtime', values.get('runtime')!) : undefined;
+  const ios = values.has('number_ios') ? parseInteger('number_ios', values.get('number_ios')!, 1, Number.MAX_SAFE_INTEGER) : undefined;
+  const rwmixread = values.has('rwmixread') ? parseInteger('rwmixread', values.get('rwmixread')!, 0, 100) : 50;
+  const rateIops = values.has('rate_iops') ? parseInteger('rate_iops', values.get('rate_iops')!, 1, 100_000_000) : undefined;
+  const seed = values.has('randseed') ? parseInteger('randseed', values.get('randseed')!, 0, 0xffffffff) : undefined;
+  const name = values.get('name') ?? vmName ?? 'fio';
+
+  return { name, vm: vmName, disk, deviceId: device.id, world, rw, bs, iodepth, size, runtimeUs, ios, rwmixread, rateIops, verify, seed };
+}
+
+/** A job for the spec on the host (not started). Throws if the device has gone since parsing. */
+export function createFioWorkload(host: Host, spec: FioJobSpec): Workload {
+  const device = host.psa.device(spec.deviceId);
+  if (!device) throw new Error(`fio: device ${spec.deviceId} is gone`);
+  return new Workload(host, {
+    name: spec.name,
+    device,
+    world: spec.world,
+    vm: spec.vm,
+    rw: spec.rw,
+    bs: spec.bs,
+    iodepth: spec.iodepth,
+    size: spec.size,
+    runtimeUs: spec.runtimeUs,
+    ios: spec.ios,
+    rwmixread: spec.rwmixread,
+    rateIops: spec.rateIops,
+    verify: spec.verify,
+    seed: spec.seed,
+  });
+}
+
+export interface FioHandle {
+  readonly spec: FioJobSpec;
+  readonly job: Workload;
+  readonly isRunning: boolean;
+  /** Stops starting commands; the job ends when those in flight are back (as time advances). */
+  stop(): void;
+  /** The summary so far (final once the job has finished). */
+  summary(): string;
+  /** Resolves with the final summary when the job finishes. */
+  readonly finished: Promise<string>;
+}
+
+/**
+ * Starts a job and returns at once. The job advances only as the host's virtual time does: whoever
+ * drives the clock (the console's ticker, advanceTo, runFio of another job) runs it.
+ */
+export function startFio(host: Host, spec: FioJobSpec): FioHandle {
+  const job = createFioWorkload(host, spec);
+  let resolve!: (text: string) => void;
+  const finished = new Promise<string>((r) => (resolve = r));
+  job.onFinished = () => resolve(fioSummary(job));
+  job.start();
+  return {
+    spec,
+    job,
+    get isRunning() {
+      return job.isRunning;
+    },
+    stop: () => job.stop(),
+    summary: () => fioSummary(job),
+    finished,
+  };
+}
+
+/** Virtual time run per step while waiting for a job, and wall time between yields to the event loop. */
+const STEP_US = 10_000;
+const YIELD_MS = 25;
+
+/** Runs the job to completion in virtual time and returns its summary. */
+export async function runFio(host: Host, spec: FioJobSpec): Promise<string> {
+  const handle = startFio(host, spec);
+  const job = handle.job;
+  let lastYield = performance.now();
+  while (!job.isFinished) {
+    const clock = host.clock;
+    if (clock.next === Infinity && !clock.held) throw new Error(`fio: job ${spec.name} stalled with ${job.inFlight} commands in flight and nothing scheduled`);
+    await advanceTo(host, Math.max(clock.now + STEP_US, Math.min(clock.next, clock.now + 1e9)));
+    if (performance.now() - lastYield > YIELD_MS) {
+      await new Promise((r) => setTimeout(r, 0));
+      lastYield = performance.now();
+    }
+  }
+  return handle.finished;
+}
+
+// ---- the summary ----
+
+/** fio's num2str at 3 significant digits: 78.5, 231, 1.23. */
+function sig3(x: number): string {
+  if (x === 0) return '0';
+  if (x >= 99.95) return Math.round(x).toString();
+  if (x >= 9.995) return x.toFixed(1);
+  return x.toFixed(2);
+}
+
+function iopsText(iops: number): string {
+  if (iops < 10_000) return Math.round(iops).toString();
+  const units = ['k', 'M', 'G'];
+  let v = iops / 1000;
+  let u = 0;
+  while (v >= 999.5 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return sig3(v) + units[u];
+}
+
+function f52(x: number): string {
+  return x.toFixed(2).padStart(5);
+}
+
+function percentileLines(stats: DirectionStats): string[] {
+  const values = stats.lat.percentilesNs().map((ns) => Math.floor((Math.round(ns) + 999) / 1000));
+  const width = Math.max(5, ...values.map((v) => String(v).length));
+  const entries = FIO_PERCENTILES.map((p, i) => `${f52(p)}th=[${String(values[i]).padStart(width)}]`);
+  const lines: string[] = ['    clat percentiles (usec):'];
+  for (let i = 0; i < entries.length; i += 4) {
+    const last = i + 4 >= entries.length;
+    lines.push(`     | ${entries.slice(i, i + 4).join(', ')}${last ? '' : ','}`);
+  }
+  return lines;
+}
+
+function directionLines(label: string, stats: DirectionStats, runMs: number): string[] {
+  const seconds = runMs / 1000 || 1;
+  const mib = stats.bytes / 1048576;
+  const lines = [`  ${label}: IOPS=${iopsText(stats.ios / seconds)}, BW=${sig3(mib / seconds)}MiB/s (${sig3(stats.bytes / 1e6 / seconds)}MB/s)(${sig3(mib)}MiB/${runMs}msec)`];
+  const lat = stats.lat;
+  const min = lat.samples > 0 ? Math.round(lat.minUs) : 0;
+  lines.push(`    clat (usec): min=${min}, max=${Math.round(lat.maxUs)}, avg=${f52(lat.meanUs)}, stdev=${f52(lat.stdevUs)}`);
+  lines.push(...percentileLines(stats));
+  return lines;
+}
+
+function groupLine(label: string, stats: DirectionStats, runMs: number): string {
+  const seconds = runMs / 1000 || 1;
+  const bw = `${sig3(stats.bytes / 1048576 / seconds)}MiB/s`;
+  const bwMb = `${sig3(stats.bytes / 1e6 / seconds)}MB/s`;
+  return `${label}: bw=${bw} (${bwMb}), ${bw}-${bw} (${bwMb}-${bwMb}), io=${sig3(stats.bytes / 1048576)}MiB (${sig3(stats.bytes / 1e6)}MB), run=${runMs}-${runMs}msec`;
+}
+
+/** The job's results in fio's layout (clat in usec, bandwidth in MiB/s). */
+export function fioSummary(job: Workload): string {
+  const runMs = Math.round(job.elapsedUs / 1000);
+  const errors = job.read.errors + job.write.errors;
+  const bs = `${job.bs}B-${job.bs}B`;
+  const out: string[] = [
+    `${job.name}: (g=0): rw=${job.rw}, bs=(R) ${bs}, (W) ${bs}, (T) ${bs}, ioengine=pathlab, iodepth=${job.iodepth}`,
+    `${job.name}: (groupid=0, jobs=1): err=${String(errors > 0 ? 5 : 0).padStart(2)}: world=${job.world}: device=${job.device.id}${job.isFinished ? '' : ' (running)'}`,
+  ];
+  const showRead = job.read.ios > 0 || job.read.errors > 0 || job.rw.includes('read') || job.rw === 'rw' || job.rw === 'randrw';
+  const showWrite = job.write.ios > 0 || job.write.errors > 0 || job.rw.includes('write') || job.rw === 'rw' || job.rw === 'randrw';
+  if (showRead) out.push(...directionLines('read', job.read, runMs));
+  if (showWrite) out.push(...directionLines('write', job.write, runMs));
+  if (job.verify) {
+    out.push(`  verify: ${job.verifyChecked} blocks checked, ${job.verifyFailed} failed`);
+    const f = job.firstFailure;
+    if (f) out.push(`    first bad block: lba=${f.lba}, expected seq=${f.expectedSeq}, found lba=${f.foundLba} seq=${f.foundSeq}`);
+  }
+  out.push(`  errors: ${errors}`);
+  out.push('');
+  out.push('Run status group 0 (all jobs):');
+  if (showRead) out.push(groupLine('   READ', job.read, runMs));
+  if (showWrite) out.push(groupLine('  WRITE', job.write, runMs));
+  return out.join('\n');
+}

@@ -1,0 +1,751 @@
+// fio-like workloads in virtual time: one job drives one device from one world (a VM disk or a lab
+// world) with a fixed number of in-flight slots (iodepth), each slot one pooled IoRequest reused for
+// every command. Nothing per command allocates: no promise, no closure, no array growth.
+//
+// What a job does:
+// - rw: read, write, rw (sequential mixed), randread, randwrite, randrw (mix by rwmixread percent);
+//   offsets are aligned to bs inside [0, size). Random offsets are drawn with repeats (fio's
+//   norandommap), from SeededRandom(seed).fork(job, device, world): same seed, same offsets.
+// - End: at runtime (virtual µs; no new command is started at or after start + runtime) and/or
+//   after `ios` commands; with neither, after size/bs commands (one pass, fio's size-based end).
+//   The job finishes when the end is reached and every in-flight command is back (onFinished).
+// - Errors: a command that fails back to the issuer (io.failed: PDL, APD timeout, retries
+//   exhausted) is counted as an error and the job goes on (fio's continue_on_error=all); the slot
+//   waits FAIL_BACKOFF_US of virtual time before its next command, so a device that fails commands
+//   at once (PDL) does not spin at one instant. Failed commands are not in the latency statistics.
+// - Limits: rate_iops paces the job's own submissions (fio's rate_iops: the wait is before submit,
+//   not in clat). The VM's IOPS limit (host.vms[].iopsLimit, -1 none, read live) is one pacer per
+//   VM shared by all jobs of the VM; its wait is inside the hypervisor, so it IS in clat and in the
+//   VM's KAVG/QAVG (not in the device's, the command reaches the device queue after the wait).
+//   Both pacers are GCRA token buckets without burst: at most one command per 1/rate.
+// - Shares: when it starts, the job sets its world's shares in the device's SFQ scheduler (the
+//   VM's shares, or options.shares, default 1000): the host does not do it (see report).
+// - Verify: every write stamps every block it carries (16-byte header: LBA as u64, write sequence
+//   number, a check word; the rest a xorshift pattern seeded from LBA and sequence). The expected
+//   stamp of each block is kept per host and device (all jobs of the host share it, so a job can
+//   verify another job's writes): the sequence number of the last ACKNOWLEDGED write, 0 = never
+//   written (must read as zeros), UNKNOWN after a failed write (not checked until rewritten). With
+//   verify on, every successful read is checked block by block; a write-only job reads back every
+//   unit it wrote after its writes. A failed read is an I/O error, not a verify failure.
+//   No command is issued overlapping a block with a write in flight, and no write overlapping a
+//   block with any command in flight (from any job of the host): a random pick probes the next
+//   units, a sequential one waits; so a read never races a write and verify has no false positive.
+//   Caveat: writes made outside workloads (sg, another host session's IndexedDB data) are failures.
+// - Latency: submit to completion per command, in a fio-style log-linear histogram (64 linear
+//   buckets per power of two, in ns), plus min/max/sum/sum of squares.
+
+import type { Host, Vm } from '../host';
+import type { LogicalDevice } from '../psa/device';
+import type { IoRequest } from '../psa/io-request';
+import { IoCounters, type CounterSnapshot } from '../psa/stats';
+import type { TimerTarget } from './clock';
+import { SeededRandom } from './random';
+
+export type RwMode = 'read' | 'write' | 'rw' | 'randread' | 'randwrite' | 'randrw';
+export const RW_MODES: readonly RwMode[] = ['read', 'write', 'rw', 'randread', 'randwrite', 'randrw'];
+
+export const MAX_IODEPTH = 1024;
+/** Default size when none is given: the whole device, capped at this. */
+export const DEFAULT_SIZE_CAP = 1024 ** 3;
+/** Blocks of expected stamps a job may track (6 bytes each): 8 GiB of 512-byte blocks. */
+export const MAX_TRACKED_BLOCKS = 2 ** 24;
+/** Largest transfer the arrays take (MAXIMUM TRANSFER LENGTH in the Block Limits VPD). */
+export const MAX_BS = 8 * 1024 * 1024;
+/** Virtual time a slot waits after a failed command, and before retrying a blocked pick. */
+export const FAIL_BACKOFF_US = 1000;
+export const BLOCKED_RETRY_US = 50;
+/** Units a random pick probes past a busy one before the slot waits. */
+const RANDOM_PROBES = 256;
+/** Expected-stamp value of a block whose last write failed: its content is unknown. */
+const UNKNOWN = 0xffffffff;
+const MAGIC = 0x504c4142; // "PLAB"
+
+// ---- latency histogram (fio's io_u_plat: FIO_IO_U_PLAT_BITS 6, values in ns) ----
+
+const PLAT_BITS = 6;
+const PLAT_VAL = 1 << PLAT_BITS;
+/** 34 groups: up to 2^39 ns (~550 s); slower commands land in the last bucket. */
+const PLAT_GROUPS = 34;
+export const PLAT_NR = PLAT_GROUPS * PLAT_VAL;
+
+/** fio's default percentile list. */
+export const FIO_PERCENTILES = [1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99];
+
+function platIndex(ns: number): number {
+  const hi = Math.floor(ns / 4294967296);
+  const msb = hi > 0 ? 63 - Math.clz32(hi) : 31 - Math.clz32(ns >>> 0);
+  if (msb <= PLAT_BITS) return ns >>> 0;
+  const errorBits = msb - PLAT_BITS;
+  const base = (errorBits + 1) << PLAT_BITS;
+  const offset = (PLAT_VAL - 1) & Math.floor(ns / 2 ** errorBits);
+  return Math.min(base + offset, PLAT_NR - 1);
+}
+
+/** The value a bucket stands for (its midpoint), in ns, as fio's plat_idx_to_val. */
+export function platValueNs(index: number): number {
+  if (index < PLAT_VAL << 1) return index;
+  const errorBits = (index >> PLAT_BITS) - 1;
+  const base = 2 ** (errorBits + PLAT_BITS);
+  const k = index % PLAT_VAL;
+  return base + (k + 0.5) * 2 ** errorBits;
+}
+
+export class LatencyLog {
+  readonly buckets = new Float64Array(PLAT_NR);
+  samples = 0;
+  minUs = Infinity;
+  maxUs = 0;
+  sumUs = 0;
+  sumSqUs = 0;
+
+  add(us: number): void {
+    this.buckets[platIndex(Math.max(0, Math.round(us * 1000)))]++;
+    this.samples++;
+    if (us < this.minUs) this.minUs = us;
+    if (us > this.maxUs) this.maxUs = us;
+    this.sumUs += us;
+    this.sumSqUs += us * us;
+  }
+
+  get meanUs(): number {
+    return this.samples > 0 ? this.sumUs / this.samples : 0;
+  }
+
+  /** Sample standard deviation, µs. */
+  get stdevUs(): number {
+    if (this.samples < 2) return 0;
+    const n = this.samples;
+    return Math.sqrt(Math.max(0, (this.sumSqUs - (this.sumUs * this.sumUs) / n) / (n - 1)));
+  }
+
+  /** Percentiles (fio's calc_clat_percentiles), in ns: bucket midpoints. */
+  percentilesNs(list: readonly number[] = FIO_PERCENTILES): number[] {
+    const out = new Array<number>(list.length).fill(0);
+    if (this.samples === 0) return out;
+    let sum = 0;
+    let j = 0;
+    for (let i = 0; i < PLAT_NR && j < list.length; i++) {
+      sum += this.buckets[i];
+      while (j < list.length && sum >= (list[j] / 100) * this.samples) out[j++] = platValueNs(i);
+    }
+    return out;
+  }
+}
+
+export class DirectionStats {
+  /** Commands completed successfully, and their bytes. */
+  ios = 0;
+  bytes = 0;
+  /** Commands that failed back to the issuer. */
+  errors = 0;
+  readonly lat = new LatencyLog();
+}
+
+// ---- per-host state shared by all jobs ----
+
+/** Expected stamps and in-flight marks per block of one device, shared by the host's jobs. */
+interface DeviceTrack {
+  /** Sequence number of the last acknowledged write per block; 0 never written, UNKNOWN failed. */
+  seq: Uint32Array;
+  /** -1: a write in flight; n > 0: n reads in flight. */
+  busy: Int16Array;
+  nextSeq: number;
+}
+
+/** A GCRA pacer without burst: at most one command per 1/rate. */
+class Pacer {
+  tat = 0;
+  when(t: number): number {
+    return Math.max(t, this.tat);
+  }
+  take(t: number, rate: number): void {
+    this.tat = Math.max(this.tat, t) + 1e6 / rate;
+  }
+}
+
+/** Per-VM counters: esxtop's plus read and write latency sums for LAT/rd and LAT/wr. */
+export class VmIoCounters extends IoCounters {
+  readUs = 0;
+  writeUs = 0;
+}
+
+interface HostWorkloads {
+  devices: Map<string, DeviceTrack>;
+  vmCounters: Map<string, VmIoCounters>;
+  vmPacers: Map<string, Pacer>;
+  /** Free requests by data capacity: IoPath keeps every request it made, so jobs reuse them. */
+  pool: Map<number, IoRequest[]>;
+  running: Set<Workload>;
+}
+
+const registry = new WeakMap<Host, HostWorkloads>();
+
+function state(host: Host): HostWorkloads {
+  let s = registry.get(host);
+  if (!s) {
+    s = { devices: new Map(), vmCounters: new Map(), vmPacers: new Map(), pool: new Map(), running: new Set() };
+    registry.set(host, s);
+  }
+  return s;
+}
+
+/** The I/O counters of a VM (all its disks, all its jobs), created on first use. */
+export function vmCounters(host: Host, vm: string): VmIoCounters {
+  const s = state(host);
+  let c = s.vmCounters.get(vm);
+  if (!c) s.vmCounters.set(vm, (c = new VmIoCounters()));
+  return c;
+}
+
+export interface VmCounterSnapshot extends CounterSnapshot {
+  readUs: number;
+  writeUs: number;
+}
+
+export function vmSnapshot(c: VmIoCounters): VmCounterSnapshot {
+  return { ...c.snapshot(), readUs: c.readUs, writeUs: c.writeUs };
+}
+
+/** Jobs of the host that have started and not finished. */
+export function runningWorkloads(host: Host): Workload[] {
+  return [...state(host).running];
+}
+
+function deviceTrack(host: Host, device: LogicalDevice, blocks: number): DeviceTrack {
+  const s = state(host);
+  let t = s.devices.get(device.id);
+  if (!t) {
+    t = { seq: new Uint32Array(blocks), busy: new Int16Array(blocks), nextSeq: 1 };
+    s.devices.set(device.id, t);
+  } else if (t.seq.length < blocks) {
+    const seq = new Uint32Array(blocks);
+    seq.set(t.seq);
+    const busy = new Int16Array(blocks);
+    busy.set(t.busy);
+    t.seq = seq;
+    t.busy = busy;
+  }
+  return t;
+}
+
+/** Runs virtual time to `t`, waiting whenever an asynchronous block store holds the clock. */
+export async function advanceTo(host: Host, t: number): Promise<void> {
+  while (!host.clock.runUntil(t)) await host.clock.whenReleased();
+}
+
+// ---- block stamps ----
+
+function stampHash(lba: number, seq: number): number {
+  let h = Math.imul((lba >>> 0) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul((seq ^ Math.floor(lba / 4294967296)) + 0x27d4eb2f, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h | 1; // xorshift needs a nonzero state
+}
+
+/** Writes the stamp of (lba, seq) into `words` words of u32 starting at word index w. */
+function stampBlock(u32: Uint32Array, w: number, words: number, lba: number, seq: number): void {
+  const h = stampHash(lba, seq);
+  u32[w] = lba >>> 0;
+  u32[w + 1] = Math.floor(lba / 4294967296);
+  u32[w + 2] = seq;
+  u32[w + 3] = MAGIC ^ h;
+  let x = h;
+  for (let i = 4; i < words; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    u32[w + i] = x;
+  }
+}
+
+/** True if the block at word index w holds exactly the stamp of (lba, seq), or zeros for seq 0. */
+function blockMatches(u32: Uint32Array, w: number, words: number, lba: number, seq: number): boolean {
+  if (seq === 0) {
+    for (let i = 0; i < words; i++) if (u32[w + i] !== 0) return false;
+    return true;
+  }
+  const h = stampHash(lba, seq);
+  if (u32[w] !== lba >>> 0 || u32[w + 1] !== Math.floor(lba / 4294967296) || u32[w + 2] !== seq || u32[w + 3] !== (MAGIC ^ h) >>> 0) return false;
+  let x = h;
+  for (let i = 4; i < words; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    if (u32[w + i] !== x >>> 0) return false;
+  }
+  return true;
+}
+
+// ---- the job ----
+
+export interface WorkloadOptions {
+  /** Job name (fio's --name); default the world. */
+  name?: string;
+  device: LogicalDevice;
+  /** The issuing world: a VM disk's world ("web01:0") or a lab world. */
+  world: string;
+  /** VM whose IOPS limit, shares and counters apply; default the VM named by the world's prefix. */
+  vm?: string;
+  rw: RwMode;
+  /** Bytes per command; a multiple of the device's block size. */
+  bs: number;
+  iodepth: number;
+  /** Bytes of the device used, from offset 0; default the whole device capped at 1 GiB. */
+  size?: number;
+  /** Virtual µs. */
+  runtimeUs?: number;
+  /** Commands to issue (fio's number_ios). */
+  ios?: number;
+  /** Percent of reads in rw and randrw (default 50). */
+  rwmixread?: number;
+  /** The job's own IOPS cap (fio's rate_iops). */
+  rateIops?: number;
+  verify?: boolean;
+  /** Seed of the offsets and the read/write mix; default the host's seed. */
+  seed?: number;
+  /** Shares of the world in the device scheduler; default the VM's, else 1000. */
+  shares?: number;
+}
+
+export interface VerifyFailure {
+  lba: number;
+  expectedSeq: number;
+  /** Sequence number found in the block's header (meaningful if the header's LBA matched). */
+  foundSeq: number;
+  foundLba: number;
+}
+
+type Phase = 'idle' | 'running' | 'readback' | 'finished';
+
+const SLOT_IDLE = 0;
+const SLOT_WAITING = 1;
+const SLOT_IN_FLIGHT = 2;
+const SLOT_RETIRED = 3;
+
+const K_ISSUE = 0;
+const K_NEXT = 1;
+
+export class Workload implements TimerTarget {
+  readonly name: string;
+  readonly device: LogicalDevice;
+  readonly world: string;
+  readonly vm: Vm | undefined;
+  readonly rw: RwMode;
+  readonly bs: number;
+  readonly iodepth: number;
+  readonly size: number;
+  readonly runtimeUs: number | undefined;
+  /** Commands the main phase issues at most (Infinity when only time ends it). */
+  readonly totalIos: number;
+  readonly rwmixread: number;
+  readonly rateIops: number | undefined;
+  readonly verify: boolean;
+  readonly seed: number;
+  readonly shares: number;
+
+  readonly read = new DirectionStats();
+  readonly write = new DirectionStats();
+  verifyChecked = 0;
+  verifyFailed = 0;
+  firstFailure: VerifyFailure | undefined;
+  startedAt = 0;
+  finishedAt = 0;
+  onFinished: ((job: Workload) => void) | undefined;
+
+  private phase: Phase = 'idle';
+  private stopRequested = false;
+  private readonly units: number;
+  private readonly blocksPerIo: number;
+  private readonly wordsPerBlock: number;
+  private readonly random: boolean;
+  private readonly mixed: boolean;
+  private readonly writeOnly: boolean;
+  private readonly rng: SeededRandom;
+  private readonly jobPacer = new Pacer();
+  private readonly track: DeviceTrack;
+  /** Units written by this job, for the read-back pass of a write-only verify job. */
+  private readonly written: Uint8Array | undefined;
+  private readonly counters: VmIoCounters | undefined;
+  private reqs: IoRequest[] = [];
+  private readonly slotState: Uint8Array;
+  private readonly slotGen: Uint32Array;
+  private readonly slotQueued: Uint8Array;
+  private readonly guestAt: Float64Array;
+  /** The write sequence number a slot's in-flight write carries. */
+  private readonly slotSeq: Uint32Array;
+  private endAt = Infinity;
+  private claimed = 0;
+  private cursor = 0;
+  private activeSlots = 0;
+  private inFlightCount = 0;
+  private u32: Uint32Array | undefined;
+
+  constructor(
+    readonly host: Host,
+    options: WorkloadOptions,
+  ) {
+    const device = options.device;
+    this.device = device;
+    this.world = options.world;
+    this.name = options.name ?? options.world;
+    const vmName = options.vm ?? options.world.split(':')[0];
+    this.vm = host.vm(vmName);
+    if (options.vm !== undefined && !this.vm) throw new Error(`no VM named ${options.vm}`);
+    if (!RW_MODES.includes(options.rw)) throw new Error(`rw: unknown mode ${options.rw}`);
+    this.rw = options.rw;
+    const bsz = device.blockSize;
+    if (!Number.isInteger(options.bs) || options.bs <= 0 || options.bs % bsz !== 0) {
+      throw new Error(`bs: ${options.bs} is not a multiple of the device's ${bsz}-byte blocks`);
+    }
+    if (options.bs > MAX_BS) throw new Error(`bs: ${options.bs} is larger than the arrays' ${MAX_BS}-byte maximum transfer`);
+    this.bs = options.bs;
+    if (!Number.isInteger(options.iodepth) || options.iodepth < 1 || options.iodepth > MAX_IODEPTH) {
+      throw new Error(`iodepth: ${options.iodepth} is not in 1..${MAX_IODEPTH}`);
+    }
+    this.iodepth = options.iodepth;
+    const capacity = device.capacityBytes;
+    const size = options.size ?? Math.min(capacity, DEFAULT_SIZE_CAP);
+    if (!(size > 0) || size > capacity) throw new Error(`size: ${size} is not in 1..${capacity} (the device's capacity)`);
+    this.units = Math.floor(size / this.bs);
+    if (this.units < 1) throw new Error(`size: ${size} is smaller than bs ${this.bs}`);
+    this.size = this.units * this.bs;
+    this.blocksPerIo = this.bs / bsz;
+    const blocks = this.units * this.blocksPerIo;
+    if (blocks > MAX_TRACKED_BLOCKS) throw new Error(`size: ${size} is more than the lab tracks (${MAX_TRACKED_BLOCKS * bsz} bytes on this device)`);
+    this.wordsPerBlock = bsz >>> 2;
+    if (options.runtimeUs !== undefined && !(options.runtimeUs > 0)) throw new Error(`runtime: ${options.runtimeUs} must be positive`);
+    this.runtimeUs = options.runtimeUs;
+    if (options.ios !== undefined && !(Number.isInteger(options.ios) && options.ios > 0)) throw new Error(`ios: ${options.ios} must be a positive integer`);
+    this.totalIos = options.ios ?? (options.runtimeUs !== undefined ? Infinity : this.units);
+    const mix = options.rwmixread ?? 50;
+    if (!(mix >= 0 && mix <= 100)) throw new Error(`rwmixread: ${mix} is not in 0..100`);
+    this.rwmixread = mix;
+    if (options.rateIops !== undefined && !(options.rateIops > 0)) throw new Error(`rate_iops: ${options.rateIops} must be positive`);
+    this.rateIops = options.rateIops;
+    this.verify = options.verify ?? false;
+    this.seed = options.seed ?? host.seed;
+    this.shares = options.shares ?? this.vm?.shares ?? 1000;
+    this.random = this.rw.startsWith('rand');
+    this.mixed = this.rw === 'rw' || this.rw === 'randrw';
+    this.writeOnly = this.rw === 'write' || this.rw === 'randwrite';
+    this.rng = new SeededRandom(this.seed).fork(`workload|${this.name}|${device.id}|${this.world}`);
+    this.track = deviceTrack(host, device, blocks);
+    this.written = this.verify && this.writeOnly ? new Uint8Array(this.units) : undefined;
+    this.counters = this.vm ? vmCounters(host, this.vm.name) : undefined;
+    this.slotState = new Uint8Array(this.iodepth);
+    this.slotGen = new Uint32Array(this.iodepth);
+    this.slotQueued = new Uint8Array(this.iodepth);
+    this.guestAt = new Float64Array(this.iodepth);
+    this.slotSeq = new Uint32Array(this.iodepth);
+  }
+
+  get isRunning(): boolean {
+    return this.phase === 'running' || this.phase === 'readback';
+  }
+
+  get isFinished(): boolean {
+    return this.phase === 'finished';
+  }
+
+  /** 'running' (main phase), 'readback' (verify pass of a write-only job), 'idle', 'finished'. */
+  get currentPhase(): Phase {
+    return this.phase;
+  }
+
+  get inFlight(): number {
+    return this.inFlightCount;
+  }
+
+  /** Virtual µs from start to finish (or to now while running). */
+  get elapsedUs(): number {
+    if (this.phase === 'idle') return 0;
+    return (this.phase === 'finished' ? this.finishedAt : this.host.clock.now) - this.startedAt;
+  }
+
+  start(): void {
+    if (this.phase !== 'idle') throw new Error(`job ${this.name} has already started`);
+    const host = this.host;
+    const s = state(host);
+    this.phase = 'running';
+    this.startedAt = host.clock.now;
+    if (this.runtimeUs !== undefined) this.endAt = this.startedAt + this.runtimeUs;
+    const device = this.device;
+    host.psa.engines.ioqueue.schedSetShares(device.scheduler, device.flowOf(this.world), this.shares);
+    device.openCount++;
+    s.running.add(this);
+    const free = s.pool.get(this.bs) ?? [];
+    for (let i = 0; i < this.iodepth; i++) {
+      const io = free.pop() ?? host.psa.io.newRequest(this.bs);
+      const slot = i;
+      io.done = () => this.completed(slot);
+      this.reqs.push(io);
+    }
+    this.startSlots();
+  }
+
+  /** Stops starting commands; the job finishes when those in flight are back. No read-back pass. */
+  stop(): void {
+    if (this.phase === 'idle') {
+      this.phase = 'finished';
+      return;
+    }
+    if (this.phase === 'finished') return;
+    this.stopRequested = true;
+    for (let s = 0; s < this.iodepth; s++) {
+      if (this.slotState[s] === SLOT_WAITING) {
+        this.unqueue(s);
+        this.retire(s);
+      }
+    }
+  }
+
+  onTimer(arg: number): void {
+    const kind = arg % 2;
+    const s = Math.floor(arg / 2) % MAX_IODEPTH;
+    const gen = Math.floor(arg / 2 / MAX_IODEPTH);
+    if (gen !== this.slotGen[s] || this.slotState[s] !== SLOT_WAITING) return; // stale (stopped)
+    if (kind === K_NEXT) {
+      this.slotState[s] = SLOT_IDLE;
+      this.next(s);
+    } else {
+      this.unqueue(s);
+      this.issue(s);
+    }
+  }
+
+  /** Parks slot s until `at`; `queued`: it waits inside the hypervisor (the VM's QUED). */
+  private wait(s: number, at: number, kind: number, queued = false): void {
+    if (queued && this.counters) this.counters.queued++;
+    this.slotQueued[s] = queued ? 1 : 0;
+    this.slotState[s] = SLOT_WAITING;
+    this.slotGen[s] = (this.slotGen[s] + 1) % 0x100000;
+    this.host.clock.at(at, this, (this.slotGen[s] * MAX_IODEPTH + s) * 2 + kind);
+  }
+
+  private unqueue(s: number): void {
+    if (this.slotQueued[s] && this.counters) this.counters.queued--;
+    this.slotQueued[s] = 0;
+  }
+
+  private startSlots(): void {
+    this.activeSlots = this.iodepth;
+    for (let s = 0; s < this.iodepth; s++) this.slotState[s] = SLOT_IDLE;
+    for (let s = 0; s < this.iodepth; s++) if (this.slotState[s] === SLOT_IDLE) this.next(s);
+  }
+
+  private retire(s: number): void {
+    this.slotState[s] = SLOT_RETIRED;
+    if (--this.activeSlots === 0) this.phaseDone();
+  }
+
+  /** A free slot: pace it and start its next command, or retire it. */
+  private next(s: number): void {
+    const now = this.host.clock.now;
+    if (this.stopRequested) return this.retire(s);
+    if (this.phase === 'running') {
+      if (this.claimed >= this.totalIos || now >= this.endAt) return this.retire(s);
+    } else if (!this.nextWrittenUnit(false)) {
+      return this.retire(s);
+    }
+    let t = now;
+    const rate = this.phase === 'running' ? this.rateIops : undefined;
+    if (rate !== undefined) t = this.jobPacer.when(t);
+    const guest = t;
+    const limit = this.vm?.iopsLimit ?? -1;
+    let pacer: Pacer | undefined;
+    if (limit > 0) {
+      const pacers = state(this.host).vmPacers;
+      pacer = pacers.get(this.vm!.name);
+      if (!pacer) pacers.set(this.vm!.name, (pacer = new Pacer()));
+      t = pacer.when(t);
+    }
+    if (this.phase === 'running' && t >= this.endAt) return this.retire(s);
+    if (rate !== undefined) this.jobPacer.take(guest, rate);
+    if (pacer) pacer.take(t, limit);
+    this.claimed++;
+    this.guestAt[s] = guest;
+    if (t > now) {
+      // Waiting for the job's pacer is fio's (before submit); for the VM's, the hypervisor's.
+      this.wait(s, t, K_ISSUE, t > guest);
+      return;
+    }
+    this.issue(s);
+  }
+
+  /** In the read-back pass: the next unit this job wrote, from the cursor; advances if `take`. */
+  private nextWrittenUnit(take: boolean): boolean {
+    const w = this.written!;
+    let u = this.cursor;
+    while (u < this.units && w[u] === 0) u++;
+    if (take) this.cursor = u + 1;
+    else this.cursor = u;
+    return u < this.units;
+  }
+
+  private isFree(unit: number, write: boolean): boolean {
+    const busy = this.track.busy;
+    const first = unit * this.blocksPerIo;
+    for (let b = first; b < first + this.blocksPerIo; b++) {
+      const v = busy[b];
+      if (v < 0 || (write && v !== 0)) return false;
+    }
+    return true;
+  }
+
+  /** Picks op and unit and submits; a slot whose pick is blocked waits and tries again. */
+  private issue(s: number): void {
+    const now = this.host.clock.now;
+    if (this.stopRequested || (this.phase === 'running' && now >= this.endAt)) return this.retire(s);
+    let write: boolean;
+    let unit: number;
+    if (this.phase === 'readback') {
+      write = false;
+      if (!this.nextWrittenUnit(false)) return this.retire(s);
+      unit = this.cursor;
+      if (!this.isFree(unit, false)) return this.blocked(s);
+      this.cursor++;
+    } else {
+      write = this.mixed ? this.rng.next() * 100 >= this.rwmixread : this.rw === 'write' || this.rw === 'randwrite';
+      if (this.random) {
+        unit = Math.floor(this.rng.next() * this.units);
+        const probes = Math.min(this.units, RANDOM_PROBES);
+        let k = 0;
+        while (k < probes && !this.isFree(unit, write)) {
+          unit = unit + 1 === this.units ? 0 : unit + 1;
+          k++;
+        }
+        if (k === probes) return this.blocked(s);
+      } else {
+        unit = this.cursor;
+        if (!this.isFree(unit, write)) return this.blocked(s);
+        this.cursor = unit + 1 === this.units ? 0 : unit + 1;
+      }
+    }
+    const io = this.reqs[s];
+    const device = this.device;
+    const first = unit * this.blocksPerIo;
+    const busy = this.track.busy;
+    for (let b = first; b < first + this.blocksPerIo; b++) busy[b] = write ? -1 : busy[b] + 1;
+    const psaIo = this.host.psa.io;
+    psaIo.prepareReadWrite(io, write ? 'write' : 'read', first, this.blocksPerIo, device.blockSize);
+    if (write) {
+      const seq = this.track.nextSeq;
+      this.track.nextSeq = seq + 1 >= UNKNOWN ? 1 : seq + 1;
+      this.slotSeq[s] = seq;
+      const u32 = this.words();
+      let w = io.buffer >>> 2;
+      for (let b = 0; b < this.blocksPerIo; b++, w += this.wordsPerBlock) stampBlock(u32, w, this.wordsPerBlock, first + b, seq);
+    }
+    this.slotState[s] = SLOT_IN_FLIGHT;
+    this.inFlightCount++;
+    if (this.counters) this.counters.active++;
+    try {
+      psaIo.submit(io, device, this.world);
+    } catch {
+      // The world's scheduler queue is full (more than 1024 commands of one world queued).
+      if (this.slotState[s] === SLOT_IN_FLIGHT) {
+        io.failed = true;
+        this.completed(s);
+      }
+    }
+  }
+
+  /** The pick is blocked by commands in flight on its blocks: the slot tries again a little later. */
+  private blocked(s: number): void {
+    this.wait(s, this.host.clock.now + BLOCKED_RETRY_US, K_ISSUE, true);
+  }
+
+  /** Arena words, re-derived when the memory grew (the old buffer is detached). */
+  private words(): Uint32Array {
+    const u8 = this.host.arena.u8;
+    if (this.u32 === undefined || this.u32.buffer !== u8.buffer || this.u32.length === 0) {
+      this.u32 = new Uint32Array(u8.buffer, u8.byteOffset, u8.byteLength >>> 2);
+    }
+    return this.u32;
+  }
+
+  private completed(s: number): void {
+    const io = this.reqs[s];
+    const now = this.host.clock.now;
+    const write = io.op === 'write';
+    const first = io.lba;
+    const n = io.blocks;
+    const track = this.track;
+    const busy = track.busy;
+    for (let b = first; b < first + n; b++) busy[b] = write ? 0 : busy[b] - 1;
+    this.inFlightCount--;
+    const c = this.counters;
+    if (c) c.active--;
+    const stats = write ? this.write : this.read;
+    if (io.failed) {
+      stats.errors++;
+      if (c) c.failed++;
+      if (write) for (let b = first; b < first + n; b++) track.seq[b] = UNKNOWN;
+      this.slotState[s] = SLOT_IDLE;
+      this.wait(s, now + FAIL_BACKOFF_US, K_NEXT);
+      return;
+    }
+    const latency = now - this.guestAt[s];
+    stats.ios++;
+    stats.bytes += io.bytes;
+    stats.lat.add(latency);
+    if (c) {
+      c.complete(!write, write, io.bytes, now - io.issuedAt, io.issuedAt - this.guestAt[s], io.dispatchedAt - this.guestAt[s]);
+      if (write) c.writeUs += latency;
+      else c.readUs += latency;
+    }
+    if (write) {
+      const seq = this.slotSeq[s];
+      for (let b = first; b < first + n; b++) track.seq[b] = seq;
+      if (this.written) this.written[first / this.blocksPerIo] = 1;
+    } else if (this.verify) {
+      this.check(io);
+    }
+    this.slotState[s] = SLOT_IDLE;
+    this.next(s);
+  }
+
+  private check(io: IoRequest): void {
+    const u32 = this.words();
+    const seqs = this.track.seq;
+    const words = this.wordsPerBlock;
+    let w = io.buffer >>> 2;
+    for (let b = 0; b < io.blocks; b++, w += words) {
+      const lba = io.lba + b;
+      const expected = seqs[lba];
+      if (expected === UNKNOWN) continue;
+      this.verifyChecked++;
+      if (blockMatches(u32, w, words, lba, expected)) continue;
+      this.verifyFailed++;
+      this.firstFailure ??= { lba, expectedSeq: expected, foundSeq: u32[w + 2], foundLba: u32[w] + u32[w + 1] * 4294967296 };
+    }
+  }
+
+  private phaseDone(): void {
+    if (this.phase === 'running' && this.written && !this.stopRequested) {
+      this.phase = 'readback';
+      this.cursor = 0;
+      if (this.nextWrittenUnit(false)) return this.startSlots();
+    }
+    this.finish();
+  }
+
+  private finish(): void {
+    const s = state(this.host);
+    this.phase = 'finished';
+    this.finishedAt = this.host.clock.now;
+    this.device.openCount = Math.max(0, this.device.openCount - 1);
+    s.running.delete(this);
+    let free = s.pool.get(this.bs);
+    if (!free) s.pool.set(this.bs, (free = []));
+    for (const io of this.reqs) {
+      io.done = () => {};
+      free.push(io);
+    }
+    this.reqs = [];
+    this.onFinished?.(this);
+  }
+}
