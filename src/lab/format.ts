@@ -24,3 +24,6 @@ export const personalityLabels: Record<Personality, string> = {
   'active-passive': 'Active/passive',
   alua: 'ALUA',
 };
+
+/** What the Device column says for a LUN whose VPD page 0x83 has no LU designator (hosts name it mpx.). */
+export const NO_DESIGNATOR = 'none in VPD 0x83 (the host names it mpx.)';

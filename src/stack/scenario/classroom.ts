@@ -2,7 +2,7 @@
 // fabrics, a local SAS disk, and three VMs. Parsed at load, so a broken edit to the file fails
 // loudly with the path of the bad field instead of surfacing later as a strange lab.
 
-import data from './classroom.json';
+import data from './classroom.json' with { type: 'json' };
 import { parseScenario } from './validate';
 import type { Scenario } from './types';
 
