@@ -108,15 +108,32 @@ export class Host {
     return host;
   }
 
-  /** Runs virtual time a little, so path checks started by a scan or a fault have answered. */
+  /** Where an unfinished settle() must still take the clock (0: none). */
+  private settleUntil = 0;
+
+  /**
+   * Runs virtual time a little, so path checks started by a scan or a fault have answered. If the
+   * block store holds the clock (IndexedDB), the rest is left to finishSettling(), which the lab
+   * session awaits after every command: either way the clock ends at the same virtual time.
+   */
   settle(): void {
-    this.clock.runUntil(this.clock.now + 10_000);
+    const until = this.clock.now + 10_000;
+    if (!this.clock.runUntil(until)) this.settleUntil = Math.max(this.settleUntil, until);
   }
 
-  /** Runs virtual time forward by `us`, waiting whenever the block store holds the clock. */
-  async advance(us: number): Promise<void> {
-    const until = this.clock.now + us;
+  async finishSettling(): Promise<void> {
+    const until = this.settleUntil;
+    this.settleUntil = 0;
+    if (until > this.clock.now) await this.advanceTo(until);
+  }
+
+  /** Runs virtual time forward to `until`, waiting whenever the block store holds the clock. */
+  async advanceTo(until: number): Promise<void> {
     while (!this.clock.runUntil(until)) await this.clock.whenReleased();
+  }
+
+  async advance(us: number): Promise<void> {
+    await this.advanceTo(this.clock.now + us);
   }
 
   adapter(name: string): HostAdapter | undefined {
@@ -142,6 +159,8 @@ export class Host {
       for (const disk of vm.disks) {
         const path = this.psa.paths.find((p) => p.array.name === disk.array && p.lun === disk.lun && p.owner === 'NMP');
         disk.device = path ? this.psa.device(path.identity.deviceId) : undefined;
+        // The VM's disk shares weigh its world in the device's scheduler.
+        if (disk.device) this.engines.ioqueue.schedSetShares(disk.device.scheduler, disk.device.flowOf(disk.world), vm.shares);
       }
     }
   }

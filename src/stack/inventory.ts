@@ -4,6 +4,7 @@
 import type { ArrayInventory, LunInventory } from './api';
 import type { Arena } from './memory/arena';
 import type { StorageArray } from './arrays/storage-array';
+import type { Host } from './host';
 import { sendCdb, type SgResponse } from './initiator/sg-request';
 import { Status } from './scsi/status';
 
@@ -60,4 +61,33 @@ export async function inventoryOf(arena: Arena, array: StorageArray): Promise<Ar
     });
   }
   return { name: array.name, personality: array.config.personality, luns };
+}
+
+/**
+ * The same view from what the host's discovery already read (REPORT LUNS, INQUIRY, VPD 0x83 and
+ * READ CAPACITY through each path). Asking again would be real I/O that draws on the arrays'
+ * seeded service times, so merely looking at the page would change the run that follows.
+ */
+export function discoveredInventory(host: Host): ArrayInventory[] {
+  return host.arrays.map((array) => {
+    const luns = new Map<number, LunInventory>();
+    for (const path of host.psa.paths) {
+      if (path.array !== array || luns.has(path.lun)) continue;
+      const id = path.identity;
+      const device = host.psa.device(id.deviceId);
+      const blocks = device?.blocks || id.blocks;
+      const blockSize = device?.blockSize || id.blockSize;
+      luns.set(path.lun, {
+        lun: path.lun,
+        vendor: id.vendor,
+        product: id.model,
+        revision: id.revision,
+        naa: id.deviceId.startsWith('naa.') ? id.deviceId : '',
+        blockSize,
+        blocks,
+        capacityBytes: blocks * blockSize,
+      });
+    }
+    return { name: array.name, personality: array.config.personality, luns: [...luns.values()].sort((a, b) => a.lun - b.lun) };
+  });
 }

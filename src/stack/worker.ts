@@ -5,7 +5,7 @@ import { expose } from 'comlink';
 import type { StackApi } from './api';
 import { LabSession } from './cli/script';
 import { Host } from './host';
-import { inventoryOf } from './inventory';
+import { discoveredInventory } from './inventory';
 
 let booting: Promise<LabSession> | undefined;
 
@@ -20,10 +20,7 @@ const api: StackApi = {
     return reason ? { engine, reason } : { engine };
   },
   async inventory() {
-    const { host } = await session();
-    const result = [];
-    for (const array of host.arrays) result.push(await inventoryOf(host.arena, array));
-    return result;
+    return discoveredInventory((await session()).host);
   },
   async run(line) {
     return (await session()).run(line);

@@ -102,28 +102,11 @@ export class Exchange {
     this.cmd.senseLength = sense.length;
   }
 
-  /** Builds sense data through the codec (sense slot 0); returns a view of the codec's bytes. */
   private encodeSense(
     descriptor: boolean, key: number, asc: number, ascq: number,
     info: number | undefined, fieldPtr: number, bitPtr: number, cd: boolean,
   ): Uint8Array {
-    const { codec } = this;
-    const s = codec.senseOffset;
-    const v = codec.view;
-    v.setUint8(s + L.SENSE_RESPONSE, descriptor ? 0x72 : 0x70);
-    v.setUint8(s + L.SENSE_KEY, key);
-    v.setUint8(s + L.SENSE_ASC, asc);
-    v.setUint8(s + L.SENSE_ASCQ, ascq);
-    v.setUint8(s + L.SENSE_INFO_VALID, info === undefined ? 0 : 1);
-    v.setUint32(s + L.SENSE_INFO_LO, (info ?? 0) >>> 0, true);
-    v.setUint32(s + L.SENSE_INFO_HI, Math.floor((info ?? 0) / 4294967296), true);
-    v.setUint8(s + L.SENSE_SKS_VALID, fieldPtr >= 0 ? 1 : 0);
-    v.setUint8(s + L.SENSE_CD, cd ? 1 : 0);
-    v.setUint8(s + L.SENSE_BIT_PTR, bitPtr);
-    v.setUint16(s + L.SENSE_FIELD_PTR, Math.max(fieldPtr, 0), true);
-    codec.encodeSense(0, 1);
-    const len = v.getUint8(s + L.SENSE_LEN);
-    return codec.bytes.subarray(s + L.SENSE_OUT, s + L.SENSE_OUT + len);
+    return encodeSense(this.codec, descriptor, key, asc, ascq, info, fieldPtr, bitPtr, cd);
   }
 
   private finish(): void {
@@ -131,4 +114,27 @@ export class Exchange {
     this.release(this);
     done(cmd);
   }
+}
+
+/** Builds sense data through the codec (sense slot 0); returns a view of the codec's bytes. */
+export function encodeSense(
+  codec: CdbCodec, descriptor: boolean, key: number, asc: number, ascq: number,
+  info: number | undefined = undefined, fieldPtr = -1, bitPtr = 0, cd = true,
+): Uint8Array {
+  const s = codec.senseOffset;
+  const v = codec.view;
+  v.setUint8(s + L.SENSE_RESPONSE, descriptor ? 0x72 : 0x70);
+  v.setUint8(s + L.SENSE_KEY, key);
+  v.setUint8(s + L.SENSE_ASC, asc);
+  v.setUint8(s + L.SENSE_ASCQ, ascq);
+  v.setUint8(s + L.SENSE_INFO_VALID, info === undefined ? 0 : 1);
+  v.setUint32(s + L.SENSE_INFO_LO, (info ?? 0) >>> 0, true);
+  v.setUint32(s + L.SENSE_INFO_HI, Math.floor((info ?? 0) / 4294967296), true);
+  v.setUint8(s + L.SENSE_SKS_VALID, fieldPtr >= 0 ? 1 : 0);
+  v.setUint8(s + L.SENSE_CD, cd ? 1 : 0);
+  v.setUint8(s + L.SENSE_BIT_PTR, bitPtr);
+  v.setUint16(s + L.SENSE_FIELD_PTR, Math.max(fieldPtr, 0), true);
+  codec.encodeSense(0, 1);
+  const len = v.getUint8(s + L.SENSE_LEN);
+  return codec.bytes.subarray(s + L.SENSE_OUT, s + L.SENSE_OUT + len);
 }

@@ -8,7 +8,7 @@ import type { BlockStore } from '../blockstore/block-store';
 import type { Arena } from '../memory/arena';
 import type { CdbCodec } from '../scsi/cdb-codec';
 import type { ScsiCommand } from '../scsi/command';
-import { HostStatus, SenseKey } from '../scsi/status';
+import { HostStatus, SenseKey, Status } from '../scsi/status';
 import { SeededRandom } from '../sim/random';
 import { MAX_EXTENTS_PER_COMMAND, readWrite, synchronizeCache } from './commands/block-io';
 import { readCapacity10, readCapacity16 } from './commands/capacity';
@@ -19,7 +19,7 @@ import { requestSense, testUnitReady } from './commands/sense';
 import { startStopUnit } from './commands/start-stop';
 import { reportTargetPortGroups, setTargetPortGroups } from './commands/target-port-groups';
 import type { ArrayConfig } from './config';
-import { Exchange, type Completion } from './exchange';
+import { encodeSense, Exchange, type Completion } from './exchange';
 import { LogicalUnit, naaId } from './logical-unit';
 import { activeActive } from './personalities/active-active';
 import { activePassive } from './personalities/active-passive';
@@ -190,6 +190,14 @@ export class StorageArray {
         break;
     }
     x.checkCondition(SenseKey.ILLEGAL_REQUEST, 0x20, 0x00);
+  }
+
+  /** A command already answered GOOD turns out to have failed (its write could not persist). */
+  failCommand(cmd: ScsiCommand, lun: LogicalUnit, key: number, asc: number, ascq: number): void {
+    const sense = encodeSense(this.codec, lun.descriptorSense, key, asc, ascq);
+    cmd.sense.set(sense);
+    cmd.senseLength = sense.length;
+    cmd.status = Status.CHECK_CONDITION;
   }
 
   // Administration and fault switches.

@@ -60,7 +60,7 @@ function sum(snaps: CounterSnapshot[]): CounterSnapshot {
   return total;
 }
 
-/** Two decimals, or an integer count, or "-". */
+/** Rates, percentages and milliseconds: two decimals. */
 function num(x: number): string {
   return x.toFixed(2);
 }

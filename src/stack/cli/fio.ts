@@ -15,7 +15,7 @@ export const FIO_USAGE = `Usage: fio (--vm NAME [--disk N] | --device ID) [optio
   --rw MODE        read | write | rw | randread | randwrite | randrw (default read)
   --bs SIZE        bytes per command: 512, 4k, 64k, 1m ... (default 4k)
   --iodepth N      commands in flight, 1..${MAX_IODEPTH} (default 1)
-  --size SIZE      bytes of the device used from offset 0 (default the device, at most 1g)
+  --size SIZE      bytes of the device used from offset 0 (default the device, at most 256m)
   --runtime TIME   virtual time: 10s, 500ms, 2m (default: one pass over --size)
   --number_ios N   stop after N commands
   --rwmixread PCT  percent reads for rw and randrw (default 50)
@@ -33,7 +33,7 @@ export interface FioJobSpec {
   rw: RwMode;
   bs: number;
   iodepth: number;
-  /** Bytes; undefined: the whole device capped at 1 GiB. */
+  /** Bytes; undefined: the whole device capped at 256 MiB. */
   size: number | undefined;
   /** Virtual µs. */
   runtimeUs: number | undefined;
@@ -225,18 +225,29 @@ const YIELD_MS = 25;
 /** Runs the job to completion in virtual time and returns its summary. */
 export async function runFio(host: Host, spec: FioJobSpec): Promise<string> {
   const handle = startFio(host, spec);
-  const job = handle.job;
+  await runUntilFinished(host, [handle]);
+  return handle.finished;
+}
+
+/**
+ * Advances virtual time until every job has finished, yielding to the event loop now and then so
+ * a page stays responsive. Throws if the jobs stall with nothing left to happen.
+ */
+export async function runUntilFinished(host: Host, handles: FioHandle[]): Promise<void> {
   let lastYield = performance.now();
-  while (!job.isFinished) {
+  for (;;) {
+    const running = handles.filter((h) => !h.job.isFinished);
+    if (running.length === 0) return;
     const clock = host.clock;
-    if (clock.next === Infinity && !clock.held) throw new Error(`fio: job ${spec.name} stalled with ${job.inFlight} commands in flight and nothing scheduled`);
+    if (clock.next === Infinity && !clock.held) {
+      throw new Error(`fio: job ${running[0].spec.name} stalled with ${running[0].job.inFlight} commands in flight and nothing scheduled`);
+    }
     await advanceTo(host, Math.max(clock.now + STEP_US, Math.min(clock.next, clock.now + 1e9)));
     if (performance.now() - lastYield > YIELD_MS) {
       await new Promise((r) => setTimeout(r, 0));
       lastYield = performance.now();
     }
   }
-  return handle.finished;
 }
 
 // ---- the summary ----

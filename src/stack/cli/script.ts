@@ -2,6 +2,8 @@
 // console and under `npx pathlab run`:
 //   esxcli ...                 the esxcli interpreter
 //   fio ...                    a workload, run to completion in virtual time
+//   fio ... &                  a workload started in the background: later lines run beside it
+//   wait                       let virtual time run until the background jobs finish; their summaries
 //   fault ... / repair ...     fault injection (see sim/faults.ts)
 //   sleep DURATION             let virtual time pass (10s, 500ms, ...)
 //   esxtop adapter|device|path|vm   one snapshot of that esxtop screen
@@ -12,9 +14,9 @@ import { FaultError, FaultInjector } from '../sim/faults';
 import { parseDuration } from '../sim/duration';
 import { esxcli, splitCommandLine } from './esxcli/index';
 import { esxtop } from './esxtop';
-import { parseFioArgs, runFio } from './fio';
+import { parseFioArgs, runFio, runUntilFinished, startFio, type FioHandle } from './fio';
 
-export const SCRIPT_COMMANDS = ['esxcli', 'fio', 'fault', 'repair', 'sleep', 'esxtop'] as const;
+export const SCRIPT_COMMANDS = ['esxcli', 'fio', 'fault', 'repair', 'sleep', 'esxtop', 'wait'] as const;
 
 export interface CommandResult {
   output: string;
@@ -24,6 +26,8 @@ export interface CommandResult {
 /** A host and what the console keeps beside it. */
 export class LabSession {
   readonly faults: FaultInjector;
+  /** Background jobs not yet collected by `wait`. */
+  readonly jobs: FioHandle[] = [];
 
   constructor(readonly host: Host) {
     this.faults = new FaultInjector(host);
@@ -40,35 +44,53 @@ export class LabSession {
     if (words.length === 0) return { output: '', ok: true };
     const [command, ...args] = words;
     try {
-      switch (command) {
-        case 'esxcli':
-          return esxcli(this.host, args);
-        case 'fio':
-          return { output: await runFio(this.host, parseFioArgs(args, this.host)), ok: true };
-        case 'fault':
-        case 'repair': {
-          const message = this.faults.apply(args, command === 'repair');
-          this.host.settle();
-          return { output: message, ok: true };
-        }
-        case 'sleep': {
-          if (args.length !== 1) return { output: 'sleep needs one duration, e.g. sleep 10s', ok: false };
-          await this.host.advance(parseDuration(args[0]));
-          return { output: '', ok: true };
-        }
-        case 'esxtop': {
-          const screen = args[0];
-          if (args.length !== 1 || !['adapter', 'device', 'path', 'vm'].includes(screen)) {
-            return { output: 'esxtop needs one screen: adapter, device, path or vm', ok: false };
-          }
-          return { output: esxtop(this.host, screen as 'adapter' | 'device' | 'path' | 'vm'), ok: true };
-        }
-        default:
-          return { output: `unknown command '${command}': use ${SCRIPT_COMMANDS.join(', ')}`, ok: false };
-      }
+      const result = await this.dispatch(command, args);
+      await this.host.finishSettling();
+      return result;
     } catch (e) {
       if (e instanceof FaultError || e instanceof Error) return { output: `${command}: ${e.message}`, ok: false };
       throw e;
+    }
+  }
+
+  private async dispatch(command: string, args: string[]): Promise<CommandResult> {
+    switch (command) {
+      case 'esxcli':
+        return esxcli(this.host, args);
+      case 'fio': {
+        if (args[args.length - 1] === '&') {
+          const handle = startFio(this.host, parseFioArgs(args.slice(0, -1), this.host));
+          this.jobs.push(handle);
+          return { output: `[${this.jobs.length}] fio job ${handle.spec.name} started on ${handle.spec.world}`, ok: true };
+        }
+        return { output: await runFio(this.host, parseFioArgs(args, this.host)), ok: true };
+      }
+      case 'wait': {
+        if (args.length > 0) return { output: 'wait takes no arguments', ok: false };
+        const jobs = this.jobs.splice(0);
+        await runUntilFinished(this.host, jobs);
+        return { output: (await Promise.all(jobs.map((j) => j.finished))).join('\n'), ok: true };
+      }
+      case 'fault':
+      case 'repair': {
+        const message = this.faults.apply(args, command === 'repair');
+        this.host.settle();
+        return { output: message, ok: true };
+      }
+      case 'sleep': {
+        if (args.length !== 1) return { output: 'sleep needs one duration, e.g. sleep 10s', ok: false };
+        await this.host.advance(parseDuration(args[0]));
+        return { output: '', ok: true };
+      }
+      case 'esxtop': {
+        const screen = args[0];
+        if (args.length !== 1 || !['adapter', 'device', 'path', 'vm'].includes(screen)) {
+          return { output: 'esxtop needs one screen: adapter, device, path or vm', ok: false };
+        }
+        return { output: esxtop(this.host, screen as 'adapter' | 'device' | 'path' | 'vm'), ok: true };
+      }
+      default:
+        return { output: `unknown command '${command}': use ${SCRIPT_COMMANDS.join(', ')}`, ok: false };
     }
   }
 

@@ -61,7 +61,13 @@ function prepare(arena: Arena, req: SgRequest): { cmd: ScsiCommand; finish: (don
 
 export function sendCdb(arena: Arena, array: StorageArray, port: TargetPort, lun: number, req: SgRequest): Promise<SgResponse> {
   const { cmd, finish } = prepare(arena, req);
-  return new Promise((resolve) => array.submit(cmd, port, lun, (done) => resolve(finish(done))));
+  return new Promise((resolve) =>
+    array.submit(cmd, port, lun, (done) => {
+      // A write-through write is acknowledged only once durable.
+      if (done.pendingDurability) done.onDurable = () => resolve(finish(done));
+      else resolve(finish(done));
+    }),
+  );
 }
 
 /**

@@ -36,7 +36,8 @@ export class Arena {
       this.top = addr + size;
       const have = this.sg.buffer().byteLength;
       if (this.top > have) {
-        this.sg.grow(Math.ceil((this.top - have) / PAGE));
+        // Grow by half again at least: one grow per extent would copy the memory over and over.
+        this.sg.grow(Math.max(Math.ceil((this.top - have) / PAGE), Math.ceil(have / PAGE / 2)));
         this.refresh();
       }
     }

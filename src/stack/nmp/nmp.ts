@@ -186,7 +186,7 @@ export class Nmp implements Mpp, TimerTarget {
 
   start(io: IoRequest): void {
     const device = this.byId.get(io.device.id)!;
-    if (device.logical.permanentlyLost) return this.psa.io.completeToIssuer(io, true);
+    if (device.logical.permanentlyLost) return this.psa.io.failSoon(io);
     if (!this.route(device, io)) this.wait(device, io);
   }
 

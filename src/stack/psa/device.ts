@@ -4,6 +4,7 @@
 import type { Mpp } from './mpp';
 import type { Identity, PathImpl } from './path';
 import { IoCounters } from './stats';
+import { MAX_FLOWS as MAX_WORLDS } from '../../../asm/ioqueue/layout';
 
 export type DeviceStatus = 'on' | 'dead' | 'off';
 
@@ -96,7 +97,10 @@ export class LogicalDevice {
   /** The scheduler flow of a world, registering it on first use. */
   flowOf(world: string): number {
     let flow = this.worlds.indexOf(world);
-    if (flow < 0) flow = this.worlds.push(world) - 1;
+    if (flow < 0) {
+      if (this.worlds.length >= MAX_WORLDS) throw new Error(`${this.id}: more than ${MAX_WORLDS} worlds have issued I/O to this device`);
+      flow = this.worlds.push(world) - 1;
+    }
     return flow;
   }
 }

@@ -13,7 +13,7 @@ import { setSingleSegment } from '../memory/sgl';
 import { HostStatus } from '../scsi/status';
 import type { TimerTarget } from '../sim/clock';
 import type { LogicalDevice } from './device';
-import { IoRequest, TIMER_COMPLETE, TIMER_RESEND, TIMER_TIMEOUT, type IoTimerHandler } from './io-request';
+import { IoRequest, TIMER_COMPLETE, TIMER_FAIL, TIMER_RESEND, TIMER_TIMEOUT, type IoTimerHandler } from './io-request';
 import type { PathImpl } from './path';
 import type { Psa } from './psa';
 
@@ -128,6 +128,7 @@ export class IoPath implements IoTimerHandler, TimerTarget {
     io.cmd.serial = io.serial;
     io.attempts = 0;
     io.failed = false;
+    io.path = undefined;
     io.submittedAt = this.psa.clock.now;
     const dv = q.view();
     dv.setUint32(this.reqScratch + REQ_FLOW, io.flow, true);
@@ -181,8 +182,16 @@ export class IoPath implements IoTimerHandler, TimerTarget {
     this.worldActive(device, io.flow, -1);
     const deviceUs = now - io.issuedAt;
     const kernelUs = io.issuedAt - io.submittedAt;
-    if (failed) device.counters.failed++;
-    else device.counters.complete(io.isRead, io.isWrite, io.bytes, deviceUs, kernelUs, io.dispatchedAt - io.submittedAt);
+    const queueUs = io.dispatchedAt - io.submittedAt;
+    // A command counts once, on the device and on the path that finally carried it.
+    const pathCounters = io.path?.counters;
+    if (failed) {
+      device.counters.failed++;
+      if (pathCounters) pathCounters.failed++;
+    } else {
+      device.counters.complete(io.isRead, io.isWrite, io.bytes, deviceUs, kernelUs, queueUs);
+      pathCounters?.complete(io.isRead, io.isWrite, io.bytes, deviceUs, kernelUs, queueUs);
+    }
     this.dispatch(device);
     io.done(io);
   }
@@ -199,6 +208,12 @@ export class IoPath implements IoTimerHandler, TimerTarget {
       return;
     }
     this.send(io, path);
+  }
+
+  /** Fails a command back to its issuer at the next event, never inside the issuer's own submit(). */
+  failSoon(io: IoRequest): void {
+    io.generation++;
+    this.psa.clock.after(0, io, io.timerArg(TIMER_FAIL));
   }
 
   /** Resends on the same path after `delayUs` (a retry). */
@@ -264,6 +279,18 @@ export class IoPath implements IoTimerHandler, TimerTarget {
 
   onIoTimer(io: IoRequest, kind: number): void {
     if (kind === TIMER_RESEND) return this.issue(io, io.path!);
+    if (kind === TIMER_FAIL) return this.completeToIssuer(io, true);
+    if (kind === TIMER_COMPLETE && io.cmd.pendingDurability) {
+      // The answer is here but the write is not durable yet: time stops until it is, so the
+      // acknowledgement still arrives at this very virtual instant.
+      const clock = this.psa.clock;
+      clock.hold();
+      io.cmd.onDurable = () => {
+        clock.release();
+        this.onIoTimer(io, TIMER_COMPLETE);
+      };
+      return;
+    }
     const path = io.path!;
     this.leavePath(io, path);
     if (kind === TIMER_TIMEOUT) {
@@ -271,11 +298,6 @@ export class IoPath implements IoTimerHandler, TimerTarget {
       io.generation++;
       io.cmd.hostStatus = HostStatus.ABORT;
     }
-    if (!io.passthrough) {
-      const c = path.counters;
-      c.complete(io.isRead, io.isWrite, io.bytes, this.psa.clock.now - io.issuedAt, 0, 0);
-    }
-    if (io.passthrough && io.device === undefined) return this.completeToIssuer(io, false);
     if (io.passthrough) return io.done(io);
     io.device.owner.completed(io);
   }

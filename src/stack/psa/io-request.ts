@@ -13,6 +13,7 @@ import type { PathImpl } from './path';
 export const TIMER_COMPLETE = 0;
 export const TIMER_TIMEOUT = 1;
 export const TIMER_RESEND = 2;
+export const TIMER_FAIL = 3;
 const KIND_BITS = 2;
 
 export interface IoTimerHandler {

@@ -30,6 +30,12 @@ export class ScsiCommand {
   transferred = 0;
   /** Virtual microseconds the array spent on it (its service-time model). */
   serviceUs = 0;
+  /**
+   * A write the array has answered but its block store has not yet made durable. The initiator must
+   * not take the answer as an acknowledgement until this is false; `onDurable` is called then.
+   */
+  pendingDurability = false;
+  onDurable: (() => void) | undefined;
 
   setCdb(bytes: ArrayLike<number>): void {
     this.cdb.fill(0);

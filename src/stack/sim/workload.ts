@@ -21,7 +21,8 @@
 // - Shares: when it starts, the job sets its world's shares in the device's SFQ scheduler (the
 //   VM's shares, or options.shares, default 1000): the host does not do it (see report).
 // - Verify: every write stamps every block it carries (16-byte header: LBA as u64, write sequence
-//   number, a check word; the rest a xorshift pattern seeded from LBA and sequence). The expected
+//   number, a check word; the rest a window of a fixed pseudo-random table in the arena, at an
+//   offset from a hash of LBA and sequence: one native copy per block). The expected
 //   stamp of each block is kept per host and device (all jobs of the host share it, so a job can
 //   verify another job's writes): the sequence number of the last ACKNOWLEDGED write, 0 = never
 //   written (must read as zeros), UNKNOWN after a failed write (not checked until rewritten). With
@@ -45,8 +46,11 @@ export type RwMode = 'read' | 'write' | 'rw' | 'randread' | 'randwrite' | 'randr
 export const RW_MODES: readonly RwMode[] = ['read', 'write', 'rw', 'randread', 'randwrite', 'randrw'];
 
 export const MAX_IODEPTH = 1024;
-/** Default size when none is given: the whole device, capped at this. */
-export const DEFAULT_SIZE_CAP = 1024 ** 3;
+/**
+ * Default size when none is given: the whole device, capped at this. Written data lives in the
+ * host's memory (memory store) or IndexedDB, so the default region is kept modest.
+ */
+export const DEFAULT_SIZE_CAP = 256 * 1024 ** 2;
 /** Blocks of expected stamps a job may track (6 bytes each): 8 GiB of 512-byte blocks. */
 export const MAX_TRACKED_BLOCKS = 2 ** 24;
 /** Largest transfer the arrays take (MAXIMUM TRANSFER LENGTH in the Block Limits VPD). */
@@ -176,6 +180,8 @@ interface HostWorkloads {
   /** Free requests by data capacity: IoPath keeps every request it made, so jobs reuse them. */
   pool: Map<number, IoRequest[]>;
   running: Set<Workload>;
+  /** Arena address of the stamp pattern table, -1 until the first job needs it. */
+  patternAddr: number;
 }
 
 const registry = new WeakMap<Host, HostWorkloads>();
@@ -183,7 +189,7 @@ const registry = new WeakMap<Host, HostWorkloads>();
 function state(host: Host): HostWorkloads {
   let s = registry.get(host);
   if (!s) {
-    s = { devices: new Map(), vmCounters: new Map(), vmPacers: new Map(), pool: new Map(), running: new Set() };
+    s = { devices: new Map(), vmCounters: new Map(), vmPacers: new Map(), pool: new Map(), running: new Set(), patternAddr: -1 };
     registry.set(host, s);
   }
   return s;
@@ -230,7 +236,7 @@ function deviceTrack(host: Host, device: LogicalDevice, blocks: number): DeviceT
 
 /** Runs virtual time to `t`, waiting whenever an asynchronous block store holds the clock. */
 export async function advanceTo(host: Host, t: number): Promise<void> {
-  while (!host.clock.runUntil(t)) await host.clock.whenReleased();
+  await host.advanceTo(t);
 }
 
 // ---- block stamps ----
@@ -242,40 +248,56 @@ function stampHash(lba: number, seq: number): number {
   h ^= h >>> 15;
   h = Math.imul(h, 0x846ca68b);
   h ^= h >>> 16;
-  return h | 1; // xorshift needs a nonzero state
+  return h;
 }
 
-/** Writes the stamp of (lba, seq) into `words` words of u32 starting at word index w. */
-function stampBlock(u32: Uint32Array, w: number, words: number, lba: number, seq: number): void {
+/** Words of the pattern table: a block's body is a window of it at an offset from its stamp hash. */
+const PATTERN_OFFSETS = 4096;
+const MAX_BLOCK_WORDS = 16384;
+const PATTERN_WORDS = PATTERN_OFFSETS + MAX_BLOCK_WORDS;
+
+/** The pattern table in the host's arena (so stamping is one native copyWithin per block). */
+function patternWord(host: Host): number {
+  const s = state(host);
+  if (s.patternAddr < 0) {
+    s.patternAddr = host.arena.alloc(PATTERN_WORDS * 4);
+    const u8 = host.arena.u8;
+    const u32 = new Uint32Array(u8.buffer, u8.byteOffset + s.patternAddr, PATTERN_WORDS);
+    let x = 0x2545f491;
+    for (let i = 0; i < PATTERN_WORDS; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      u32[i] = x;
+    }
+  }
+  return s.patternAddr >>> 2;
+}
+
+/**
+ * Writes the stamp of (lba, seq) into `words` u32 words from word index w: LBA (u64), seq, a check
+ * word, then the pattern table from an offset chosen by the hash of both. `pat`: the table's word index.
+ */
+function stampBlock(u32: Uint32Array, w: number, words: number, lba: number, seq: number, pat: number): void {
   const h = stampHash(lba, seq);
   u32[w] = lba >>> 0;
   u32[w + 1] = Math.floor(lba / 4294967296);
   u32[w + 2] = seq;
   u32[w + 3] = MAGIC ^ h;
-  let x = h;
-  for (let i = 4; i < words; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    u32[w + i] = x;
-  }
+  const from = pat + ((h >>> 0) % PATTERN_OFFSETS);
+  u32.copyWithin(w + 4, from, from + words - 4);
 }
 
 /** True if the block at word index w holds exactly the stamp of (lba, seq), or zeros for seq 0. */
-function blockMatches(u32: Uint32Array, w: number, words: number, lba: number, seq: number): boolean {
+function blockMatches(u32: Uint32Array, w: number, words: number, lba: number, seq: number, pat: number): boolean {
   if (seq === 0) {
     for (let i = 0; i < words; i++) if (u32[w + i] !== 0) return false;
     return true;
   }
   const h = stampHash(lba, seq);
   if (u32[w] !== lba >>> 0 || u32[w + 1] !== Math.floor(lba / 4294967296) || u32[w + 2] !== seq || u32[w + 3] !== (MAGIC ^ h) >>> 0) return false;
-  let x = h;
-  for (let i = 4; i < words; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    if (u32[w + i] !== x >>> 0) return false;
-  }
+  const from = pat + ((h >>> 0) % PATTERN_OFFSETS) - 4;
+  for (let i = 4; i < words; i++) if (u32[w + i] !== u32[from + i]) return false;
   return true;
 }
 
@@ -293,7 +315,7 @@ export interface WorkloadOptions {
   /** Bytes per command; a multiple of the device's block size. */
   bs: number;
   iodepth: number;
-  /** Bytes of the device used, from offset 0; default the whole device capped at 1 GiB. */
+  /** Bytes of the device used, from offset 0; default the whole device capped at 256 MiB. */
   size?: number;
   /** Virtual µs. */
   runtimeUs?: number;
@@ -382,6 +404,8 @@ export class Workload implements TimerTarget {
   private activeSlots = 0;
   private inFlightCount = 0;
   private u32: Uint32Array | undefined;
+  /** Word index of the host's stamp pattern table in the arena. */
+  private readonly pattern: number;
 
   constructor(
     readonly host: Host,
@@ -416,6 +440,7 @@ export class Workload implements TimerTarget {
     const blocks = this.units * this.blocksPerIo;
     if (blocks > MAX_TRACKED_BLOCKS) throw new Error(`size: ${size} is more than the lab tracks (${MAX_TRACKED_BLOCKS * bsz} bytes on this device)`);
     this.wordsPerBlock = bsz >>> 2;
+    if (this.wordsPerBlock > MAX_BLOCK_WORDS) throw new Error(`blocks of ${bsz} bytes are larger than verify handles`);
     if (options.runtimeUs !== undefined && !(options.runtimeUs > 0)) throw new Error(`runtime: ${options.runtimeUs} must be positive`);
     this.runtimeUs = options.runtimeUs;
     if (options.ios !== undefined && !(Number.isInteger(options.ios) && options.ios > 0)) throw new Error(`ios: ${options.ios} must be a positive integer`);
@@ -433,6 +458,7 @@ export class Workload implements TimerTarget {
     this.writeOnly = this.rw === 'write' || this.rw === 'randwrite';
     this.rng = new SeededRandom(this.seed).fork(`workload|${this.name}|${device.id}|${this.world}`);
     this.track = deviceTrack(host, device, blocks);
+    this.pattern = patternWord(host);
     this.written = this.verify && this.writeOnly ? new Uint8Array(this.units) : undefined;
     this.counters = this.vm ? vmCounters(host, this.vm.name) : undefined;
     this.slotState = new Uint8Array(this.iodepth);
@@ -637,7 +663,7 @@ export class Workload implements TimerTarget {
       this.slotSeq[s] = seq;
       const u32 = this.words();
       let w = io.buffer >>> 2;
-      for (let b = 0; b < this.blocksPerIo; b++, w += this.wordsPerBlock) stampBlock(u32, w, this.wordsPerBlock, first + b, seq);
+      for (let b = 0; b < this.blocksPerIo; b++, w += this.wordsPerBlock) stampBlock(u32, w, this.wordsPerBlock, first + b, seq, this.pattern);
     }
     this.slotState[s] = SLOT_IN_FLIGHT;
     this.inFlightCount++;
@@ -718,7 +744,7 @@ export class Workload implements TimerTarget {
       const expected = seqs[lba];
       if (expected === UNKNOWN) continue;
       this.verifyChecked++;
-      if (blockMatches(u32, w, words, lba, expected)) continue;
+      if (blockMatches(u32, w, words, lba, expected, this.pattern)) continue;
       this.verifyFailed++;
       this.firstFailure ??= { lba, expectedSeq: expected, foundSeq: u32[w + 2], foundLba: u32[w] + u32[w + 1] * 4294967296 };
     }

@@ -6,6 +6,7 @@ import { FLAG_FUA, FLAG_IMMED, OP_READ_10, OP_SYNCHRONIZE_CACHE_10, OP_WRITE_10 
 import * as J from '../../../../asm/sgcopy/layout';
 import { EXTENT_SIZE } from '../../blockstore/block-store';
 import { HostStatus, SenseKey } from '../../scsi/status';
+import type { ScsiCommand } from '../../scsi/command';
 import type { Exchange } from '../exchange';
 import type { LogicalUnit } from '../logical-unit';
 import type { StorageArray } from '../storage-array';
@@ -56,7 +57,23 @@ function transfer(x: Exchange, array: StorageArray, lun: LogicalUnit, isWrite: b
   if (!isWrite) return x.good();
   lun.volume.written(first, count);
   if (lun.cacheMode === 'write-back' && !x.has(FLAG_FUA)) return x.good();
-  lun.volume.whenDurable((error) => (error ? outOfSpace(x) : x.good()));
+  awaitDurability(x.cmd, lun, array);
+  x.good();
+}
+
+/**
+ * Answers now but marks the answer provisional until the block store says the write is durable, so
+ * many writes share one IndexedDB transaction and no one takes the answer for an ack too early.
+ */
+function awaitDurability(cmd: ScsiCommand, lun: LogicalUnit, array: StorageArray): void {
+  cmd.pendingDurability = true;
+  lun.volume.whenDurable((error) => {
+    cmd.pendingDurability = false;
+    if (error) array.failCommand(cmd, lun, SenseKey.DATA_PROTECT, 0x27, 0x07); // space allocation failed
+    const resume = cmd.onDurable;
+    cmd.onDurable = undefined;
+    resume?.();
+  });
 }
 
 export function synchronizeCache(x: Exchange, lun: LogicalUnit): void {
