@@ -27,6 +27,8 @@ export class NmpDevice {
   readonly waiting: IoRequest[] = [];
   /** Virtual time the device entered all-paths-down, or -1. */
   apdSince = -1;
+  /** A re-check is scheduled because an ALUA group is transitioning. */
+  transitionPoll = false;
   /** A path evaluation is running; callbacks waiting for it to end. */
   evaluating: (() => void)[] | undefined;
   /** Selections so far: working paths are those chosen in the last window of selections. */

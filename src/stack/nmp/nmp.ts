@@ -22,9 +22,13 @@ export interface NmpSettings {
   pathEvalIntervalUs: number;
 }
 
-/** Tries of one command on paths before NMP gives up on it. */
-const MAX_ATTEMPTS = 40;
+/** A retry waits 2 ms, doubling per attempt up to 100 ms. */
 const RETRY_DELAY_US = 2_000;
+const MAX_RETRY_DELAY_US = 100_000;
+/** Paths one command may try before NMP fails it. */
+const MAX_FAILOVERS = 64;
+/** While an ALUA group is transitioning, its paths are checked again this often. */
+const TRANSITION_POLL_US = 50_000;
 const APD_POLL_US = 1_000_000;
 const TIMER_EVALUATE_ALL = -1;
 
@@ -220,11 +224,18 @@ export class Nmp implements Mpp, TimerTarget {
     if (!device) return this.psa.io.completeToIssuer(io, !isGood(outcome));
     this.notifyPsp(device, io, path, outcome);
     this.log(`NMP: ${device.logical.id} cmd 0x${io.cmd.cdb[0].toString(16)} on ${path.name}: H:0x${outcome.host.toString(16)} D:0x${outcome.status.toString(16)} P:0x0 sense ${outcome.senseKey.toString(16)} ${outcome.asc.toString(16)} ${outcome.ascq.toString(16)}`);
-    if (isPdl(outcome)) this.pdlPaths.add(path);
+    if (isPdl(outcome)) {
+      // One path says the LUN is gone: ask the others, since PDL means all of them say so.
+      this.pdlPaths.add(path);
+      this.evaluate(device);
+    }
     let action = device.satp.onError(io, path, outcome, device.satpView);
-    if (io.attempts >= MAX_ATTEMPTS) action = 'fail';
+    // Retries on the same path are bounded by time (an ALUA transition may take the array seconds);
+    // failovers by count, so a fault every path shares cannot bounce a command forever.
+    if (action === 'retry' && this.psa.clock.now - io.dispatchedAt >= this.psa.settings.commandTimeoutUs) action = 'fail';
+    if (action === 'failover' && io.attempts >= MAX_FAILOVERS) action = 'fail';
     if (action === 'fail') return this.psa.io.completeToIssuer(io, true);
-    if (action === 'retry') return this.psa.io.resendLater(io, RETRY_DELAY_US);
+    if (action === 'retry') return this.psa.io.resendLater(io, Math.min(RETRY_DELAY_US << Math.min(io.attempts, 6), MAX_RETRY_DELAY_US));
     // Fail over: learn the paths' states again, then route the command anew.
     this.wait(device, io);
   }
@@ -295,7 +306,11 @@ export class Nmp implements Mpp, TimerTarget {
     if (!usable && !device.logical.permanentlyLost && device.waiting.length > 0 && device.apdSince < 0) {
       device.apdSince = now;
       this.log(`NMP: device ${device.logical.id} has entered the All Paths Down state`);
-      this.psa.clock.after(APD_POLL_US, this, this.list.indexOf(device));
+      this.psa.clock.after(APD_POLL_US, this, 2 * this.list.indexOf(device));
+    }
+    if (paths.some((p) => p.alua === 'TRANS') && !device.transitionPoll) {
+      device.transitionPoll = true;
+      this.psa.clock.after(TRANSITION_POLL_US, this, 2 * this.list.indexOf(device) + 1);
     }
     const waiting = device.waiting.splice(0);
     for (const io of waiting) {
@@ -308,15 +323,23 @@ export class Nmp implements Mpp, TimerTarget {
     if (device.apdSince >= 0 && now - device.apdSince >= this.settings.apdTimeoutUs) device.logical.status = 'dead';
   }
 
-  /** Timers: the periodic evaluation of every device, and each device's APD poll. */
+  /** Timers: the periodic evaluation of every device; per device (index * 2) its APD poll and
+   * (index * 2 + 1) its poll while an ALUA group is transitioning. */
   onTimer(arg: number): void {
     if (arg === TIMER_EVALUATE_ALL) {
       for (const device of this.devices) this.evaluate(device);
       this.psa.clock.after(this.settings.pathEvalIntervalUs, this, TIMER_EVALUATE_ALL);
       return;
     }
-    const device = this.list[arg];
-    if (!device || device.apdSince < 0 || this.byId.get(device.logical.id) !== device) return;
+    const device = this.list[arg >> 1];
+    if (!device || this.byId.get(device.logical.id) !== device) return;
+    if (arg & 1) {
+      // Transition poll: check again; afterEvaluation schedules another while one is still running.
+      device.transitionPoll = false;
+      this.evaluate(device);
+      return;
+    }
+    if (device.apdSince < 0) return;
     this.evaluate(device, () => {
       if (device.apdSince >= 0) this.psa.clock.after(APD_POLL_US, this, arg);
     });

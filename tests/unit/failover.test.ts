@@ -1,0 +1,102 @@
+// Failover under verified workloads: whatever breaks, no acknowledged write is lost or wrong.
+// Each case is a lab script, as a learner would run it, on a fresh classroom host.
+
+import { describe, expect, it } from 'vitest';
+import { LabSession } from '../../src/stack/cli/script';
+import { Host } from '../../src/stack/host';
+
+const ALUA0 = 'naa.600140500a1a00010000000000000000';
+const AP0 = 'naa.600140500a9a00020000000000000000';
+const AA0 = 'naa.600140500aaa00030000000000000000';
+
+async function lab(script: string): Promise<{ out: string; host: Host }> {
+  const host = await Host.boot();
+  let out = '';
+  const failed = await new LabSession(host).runScript(script, (s) => (out += s));
+  expect(failed, out).toBe(0);
+  return { out, host };
+}
+
+function verify(out: string): { checked: number; failed: number; errors: number } {
+  const v = /verify: (\d+) blocks checked, (\d+) failed/.exec(out);
+  const e = /errors: (\d+)/.exec(out);
+  if (!v || !e) throw new Error(`no fio summary in:\n${out}`);
+  return { checked: Number(v[1]), failed: Number(v[2]), errors: Number(e[1]) };
+}
+
+const job = (vm: string, extra = '') => `fio --name j --vm ${vm} --rw randrw --bs 4k --iodepth 16 --size 8m --runtime 6s --verify ${extra} &`;
+
+describe('failover under a verified workload', () => {
+  it.each([
+    ['alua', 'web01', ALUA0, 'vmhba1'],
+    ['active/passive', 'backup01', AP0, 'vmhba1'],
+    ['active/active', 'db01 --disk 1', AA0, 'vmhba1'],
+  ])('cable pull on the %s array loses nothing', async (_, vm, device, adapter) => {
+    const { out, host } = await lab(`${job(vm)}\nsleep 1s\nfault link ${adapter}\nsleep 2s\nrepair link ${adapter}\nwait`);
+    const v = verify(out);
+    expect(v.checked).toBeGreaterThan(1000);
+    expect(v).toMatchObject({ failed: 0, errors: 0 });
+    const d = host.nmp.device(device)!;
+    // I/O went on through the other adapter while the cable was out.
+    const other = d.paths.filter((p) => p.adapter !== adapter);
+    expect(other.some((p) => p.counters.commands > 0)).toBe(true);
+    expect(host.logLines.some((l) => l.includes(`${adapter} link down`))).toBe(true);
+  });
+
+  it('an SP failure on the active/passive array: the SATP activates the other SP (trespass)', async () => {
+    const { out, host } = await lab(`${job('backup01')}\nsleep 1s\nfault sp ap-array SPA\nsleep 2s\nwait`);
+    expect(verify(out)).toMatchObject({ failed: 0, errors: 0 });
+    const array = host.array('ap-array')!;
+    expect(array.lun(0)!.owner).toBe(1); // LUN 0 now belongs to SPB
+    const d = host.nmp.device(AP0)!;
+    expect(d.paths.find((p) => p.port.sp.name === 'SPA')!.state).toBe('dead');
+    expect(d.paths.find((p) => p.port.sp.name === 'SPB')!.state).toBe('active');
+  });
+
+  it('an array-initiated ALUA change moves I/O to the new optimized group', async () => {
+    const { out, host } = await lab(`${job('web01')}\nsleep 1s\nfault alua alua-array 0 SPB ao\nsleep 2s\nwait`);
+    expect(verify(out)).toMatchObject({ failed: 0, errors: 0 });
+    const d = host.nmp.device(ALUA0)!;
+    for (const p of d.paths) expect(p.alua).toBe(p.port.sp.name === 'SPB' ? 'AO' : 'ANO');
+    // MRU followed the optimized group: the working path is now through SPB.
+    expect(d.workingPaths().map((p) => p.port.sp.name)).toEqual(['SPB']);
+  });
+
+  it('all paths down, then back before the APD timeout: I/O waits, nothing fails', async () => {
+    const { out, host } = await lab(
+      `${job('web01')}\nsleep 1s\nfault link vmhba1\nfault link vmhba2\nsleep 20s\nrepair link vmhba1\nrepair link vmhba2\nwait`,
+    );
+    expect(verify(out)).toMatchObject({ failed: 0, errors: 0 });
+    expect(host.logLines.some((l) => l.includes(`${ALUA0} has entered the All Paths Down state`))).toBe(true);
+    expect(host.logLines.some((l) => l.includes(`${ALUA0} has exited the All Paths Down state`))).toBe(true);
+  });
+
+  it('all paths down past the APD timeout: commands fail back, no acknowledged write is lost', async () => {
+    const { out, host } = await lab(
+      `${job('web01')}\nsleep 1s\nfault link vmhba1\nfault link vmhba2\nsleep 150s\nesxcli storage core device list -d ${ALUA0}\nrepair link vmhba1\nrepair link vmhba2\nwait`,
+    );
+    const v = verify(out);
+    expect(v.failed).toBe(0);
+    expect(v.errors).toBeGreaterThan(0);
+    expect(out).toMatch(/Status: dead/);
+    expect(host.nmp.device(ALUA0)!.apdSince).toBe(-1); // it came back
+  });
+
+  it('permanent device loss: 05/25/00 on every path, the device is dead, writes fail but none is lost', async () => {
+    const { out, host } = await lab(`${job('web01')}\nsleep 1s\nfault lun alua-array 0\nsleep 2s\nesxcli storage core device list -d ${ALUA0}\nwait`);
+    const v = verify(out);
+    expect(v.failed).toBe(0);
+    expect(v.errors).toBeGreaterThan(0);
+    expect(out).toMatch(/Status: dead/);
+    expect(host.nmp.device(ALUA0)!.logical.permanentlyLost).toBe(true);
+    expect(host.logLines.some((l) => l.includes('permanently lost (PDL'))).toBe(true);
+  });
+
+  it('a command that misses its timeout is aborted and retried on another path', async () => {
+    const { out, host } = await lab(`${job('web01')}\nsleep 1s\nfault latency fabric-a 40s\nsleep 45s\nrepair latency fabric-a\nwait`);
+    expect(verify(out)).toMatchObject({ failed: 0, errors: 0 });
+    expect(host.logLines.some((l) => /H:0x5/.test(l))).toBe(true); // ABORT
+    const d = host.nmp.device(ALUA0)!;
+    expect(d.paths.filter((p) => p.adapter === 'vmhba2').some((p) => p.counters.commands > 0)).toBe(true);
+  });
+});
