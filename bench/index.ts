@@ -1,10 +1,12 @@
-// `npm run bench`: each hot path against its TypeScript twin, and sgcopy against a bare
-// memory.copy, measured in one run so the ratios compare like with like on whatever machine runs it.
+// `npm run bench`: each hot path against its TypeScript twin, sgcopy against a bare memory.copy, and
+// the whole stack (stack_iops), measured in one run so the ratios compare like with like on whatever
+// machine runs it.
 // `npm run bench -- --json` prints one JSON object with the keys only.
 
 import { benchCdb } from './cdb';
 import { benchIoqueue } from './ioqueue';
 import { benchSgcopy } from './sgcopy';
+import { benchStack } from './stack';
 
 const json = process.argv.includes('--json');
 
@@ -12,6 +14,7 @@ const results = {
   ...(await benchCdb()),
   ...(await benchSgcopy()),
   ...(await benchIoqueue()),
+  ...(await benchStack()),
 };
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -24,6 +27,7 @@ if (json) {
     ['cdb: wasm speed-up over the twin', results.cdb_ns_ts / results.cdb_ns_wasm, 1.5],
     ['ioqueue: wasm speed-up over the twin', results.ioqueue_ns_ts / results.ioqueue_ns_wasm, 1.5],
     ['sgcopy 4 KiB: wasm share of memcpy', results.sgcopy4k_gbps_wasm / results.memcpy4k_gbps, 0.8],
+    ['stack: millions of commands per second', results.stack_iops / 1e6, 1],
   ] as const;
   for (const [key, value] of Object.entries(rounded)) console.log(`${key.padEnd(20)} ${value}`);
   console.log('');

@@ -17,10 +17,16 @@ export class TargetPort {
 
   /** The I_T nexus id of `initiator` through this port. */
   nexus(initiator: string): number {
+    if (initiator === this.lastInitiator) return this.lastNexus;
     let id = this.nexusIds.get(initiator);
     if (id === undefined) this.nexusIds.set(initiator, (id = nextNexus++));
+    this.lastInitiator = initiator;
+    this.lastNexus = id;
     return id;
   }
+
+  private lastInitiator = '';
+  private lastNexus = 0;
 
   /** A port answers when it, its SP and its array are up. */
   get reachable(): boolean {

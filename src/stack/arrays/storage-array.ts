@@ -2,7 +2,8 @@
 // a personality (active/active, active/passive, ALUA), a service-time model and fault switches.
 // It answers real CDBs with real bytes: submit() is the target side of a SCSI exchange.
 
-import { JOB_SIZE } from '../../../asm/sgcopy/layout';
+import { JOB_EXTENT_SIZE, JOB_EXTENTS, JOB_SIZE } from '../../../asm/sgcopy/layout';
+import { EXTENT_SIZE } from '../blockstore/block-store';
 import * as L from '../../../asm/cdb/layout';
 import type { BlockStore } from '../blockstore/block-store';
 import type { Arena } from '../memory/arena';
@@ -58,7 +59,8 @@ export class StorageArray {
   private readonly codec: CdbCodec;
   private readonly random: SeededRandom;
   private readonly pool: Exchange[] = [];
-  private readonly byNumber = new Map<number, LogicalUnit>();
+  /** LUNs indexed by number (a sparse array: LUN numbers are small). */
+  private readonly byNumber: (LogicalUnit | undefined)[] = [];
 
   private constructor(
     readonly config: ArrayConfig,
@@ -77,8 +79,10 @@ export class StorageArray {
         this.ports.push(port);
       }
     }
-    for (const lun of luns) this.byNumber.set(lun.number, lun);
+    for (const lun of luns) this.byNumber[lun.number] = lun;
     this.scratch = { extents: env.arena.alloc(4 * MAX_EXTENTS_PER_COMMAND), job: env.arena.alloc(JOB_SIZE) };
+    env.arena.dv.setUint32(this.scratch.job + JOB_EXTENTS, this.scratch.extents, true);
+    env.arena.dv.setUint32(this.scratch.job + JOB_EXTENT_SIZE, EXTENT_SIZE, true);
   }
 
   static async create(config: ArrayConfig, env: ArrayEnvironment): Promise<StorageArray> {
@@ -101,7 +105,7 @@ export class StorageArray {
 
   /** The LUN at this number, unless there is none or it is lost (PDL). */
   lun(number: number): LogicalUnit | undefined {
-    const lun = this.byNumber.get(number);
+    const lun = this.byNumber[number];
     return lun && !lun.lost ? lun : undefined;
   }
 

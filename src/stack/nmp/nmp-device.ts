@@ -33,7 +33,6 @@ export class NmpDevice {
   evaluating: (() => void)[] | undefined;
   /** Selections so far: working paths are those chosen in the last window of selections. */
   selections = 0;
-  readonly lastChosen = new Map<PathImpl, number>();
 
   constructor(
     readonly logical: LogicalDevice,
@@ -81,7 +80,8 @@ export class NmpDevice {
       state: {},
       now: () => this.hooks.now(),
     };
-    this.lastChosen.clear();
+    for (const p of this.paths) p.lastChosen = 0;
+    this.selections = 0;
   }
 
   setSatp(satp: SatpModule, rule: SatpRule | undefined): void {
@@ -115,7 +115,7 @@ export class NmpDevice {
   /** Working paths: usable ones the PSP chose within the last window of selections. */
   workingPaths(): PathImpl[] {
     const window = 256;
-    return this.paths.filter((p) => p.state === 'active' && (this.lastChosen.get(p) ?? -Infinity) > this.selections - window);
+    return this.paths.filter((p) => p.state === 'active' && p.lastChosen > 0 && p.lastChosen > this.selections - window);
   }
 
   private own(path: Path): PathImpl {

@@ -206,7 +206,7 @@ export class Nmp implements Mpp, TimerTarget {
     } catch (e) {
       this.log(`NMP: ${device.psp.name}.selectPath threw on ${device.logical.id}: ${(e as Error).message}; using ${path.name}`);
     }
-    device.lastChosen.set(path, ++device.selections);
+    path.lastChosen = ++device.selections;
     this.psa.io.issue(io, path);
     return true;
   }
@@ -278,10 +278,10 @@ export class Nmp implements Mpp, TimerTarget {
   /** ESXi's PSP picks its path when the device is claimed, before any I/O: show that choice. */
   private chooseFirstPath(device: NmpDevice): void {
     const usable = device.usablePaths();
-    if (device.lastChosen.size > 0 || usable.length === 0) return;
+    if (device.selections > 0 || usable.length === 0) return;
     try {
       const chosen = device.psp.selectPath({ op: 'other', lba: 0, blocks: 0, bytes: 0, serial: 0 }, usable, device.pspView) as PathImpl;
-      if (usable.includes(chosen)) device.lastChosen.set(chosen, ++device.selections);
+      if (usable.includes(chosen)) chosen.lastChosen = ++device.selections;
     } catch {
       // A plugin that fails here fails again on the first command, where NMP reports it.
     }

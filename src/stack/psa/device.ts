@@ -96,11 +96,17 @@ export class LogicalDevice {
 
   /** The scheduler flow of a world, registering it on first use. */
   flowOf(world: string): number {
+    if (world === this.lastWorld) return this.lastFlow;
     let flow = this.worlds.indexOf(world);
     if (flow < 0) {
       if (this.worlds.length >= MAX_WORLDS) throw new Error(`${this.id}: more than ${MAX_WORLDS} worlds have issued I/O to this device`);
       flow = this.worlds.push(world) - 1;
     }
+    this.lastWorld = world;
+    this.lastFlow = flow;
     return flow;
   }
+
+  private lastWorld = '';
+  private lastFlow = 0;
 }

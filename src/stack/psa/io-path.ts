@@ -1,8 +1,8 @@
-// The framework's half of the I/O path. A command from a world enters its device's shares
-// scheduler (asm/ioqueue), leaves it when the device queue has room (DQLEN, or DSNRO while several
-// worlds compete), goes to the owning plugin, which picks a path and calls issue(); issue() waits
-// for room in the adapter queue (AQLEN), crosses the fabric to the array, and the answer comes back
-// after the wire and service time. Timeouts are found by a sweep once per virtual second, so a
+// The framework's half of the I/O path. A command from a world goes to the device's owning plugin
+// when the device queue has room (DQLEN, or DSNRO while several worlds compete); otherwise it waits in
+// the device's shares scheduler (asm/ioqueue), which releases waiting commands by shares. The plugin
+// picks a path and calls issue(); issue() waits for room in the adapter queue (AQLEN), crosses the
+// fabric to the array, and the answer comes back after the wire and service time. Timeouts are found by a sweep once per virtual second, so a
 // command costs no timer of its own beyond its completion.
 
 import { REQ_COST, REQ_FLOW, REQ_SIZE, REQ_SLOT } from '../../../asm/ioqueue/layout';
@@ -130,6 +130,16 @@ export class IoPath implements IoTimerHandler, TimerTarget {
     io.failed = false;
     io.path = undefined;
     io.submittedAt = this.psa.clock.now;
+    this.worldActive(device, io.flow, +1);
+    if (device.counters.queued === 0 && device.outstanding < device.limit) {
+      // Room in the device queue and nobody waiting: as in ESXi, the scheduler only orders
+      // commands that have to wait, so this one goes straight to the plugin.
+      device.counters.active++;
+      device.outstanding++;
+      io.dispatchedAt = io.submittedAt;
+      device.owner.start(io);
+      return;
+    }
     const dv = q.view();
     dv.setUint32(this.reqScratch + REQ_FLOW, io.flow, true);
     dv.setUint32(this.reqScratch + REQ_SLOT, io.slot, true);
@@ -138,7 +148,6 @@ export class IoPath implements IoTimerHandler, TimerTarget {
       throw new Error(`${device.id}: world ${world} has more than ${FLOW_CAPACITY} commands queued`);
     }
     device.counters.queued++;
-    this.worldActive(device, io.flow, +1);
     this.dispatch(device);
   }
 

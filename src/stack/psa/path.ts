@@ -34,6 +34,8 @@ export class PathImpl implements Path {
   outstanding = 0;
   /** The owning plugin currently routes I/O on this path ("Active (I/O)"). */
   working = false;
+  /** NMP: the device's selection count when its PSP last chose this path (0: never since the PSP was set). */
+  lastChosen = 0;
   /** Name of the plugin that claimed the path; undefined while unclaimed. */
   owner: string | undefined;
   readonly counters = new IoCounters();

@@ -4,6 +4,14 @@
 /** Latency histogram bucket upper bounds, in microseconds (the last bucket is open). */
 export const LATENCY_BUCKETS_US = [100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 1_000_000];
 
+/** Histogram bucket of a latency: a short search, most latencies land in the first few buckets. */
+function bucketOf(us: number): number {
+  if (us <= 1000) return us <= 100 ? 0 : us <= 200 ? 1 : us <= 500 ? 2 : 3;
+  let b = 4;
+  while (b < LATENCY_BUCKETS_US.length && us > LATENCY_BUCKETS_US[b]) b++;
+  return b;
+}
+
 export class IoCounters {
   commands = 0;
   reads = 0;
@@ -34,10 +42,7 @@ export class IoCounters {
     this.deviceUs += deviceUs;
     this.kernelUs += kernelUs;
     this.queueUs += queueUs;
-    const total = deviceUs + kernelUs;
-    let b = 0;
-    while (b < LATENCY_BUCKETS_US.length && total > LATENCY_BUCKETS_US[b]) b++;
-    this.histogram[b]++;
+    this.histogram[bucketOf(deviceUs + kernelUs)]++;
   }
 
   snapshot(): CounterSnapshot {

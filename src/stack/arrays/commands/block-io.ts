@@ -49,10 +49,9 @@ function transfer(x: Exchange, array: StorageArray, lun: LogicalUnit, isWrite: b
   dv.setUint32(job + J.JOB_DIR, isWrite ? J.DIR_FROM_SGL : J.DIR_TO_SGL, true);
   dv.setUint32(job + J.JOB_SGL, x.cmd.sgl, true);
   dv.setUint32(job + J.JOB_NSEG, x.cmd.nseg, true);
-  dv.setUint32(job + J.JOB_EXTENTS, array.scratch.extents, true);
+  // JOB_EXTENTS and JOB_EXTENT_SIZE never change: the array wrote them when it made the job.
   dv.setUint32(job + J.JOB_OFFSET, start - first * EXTENT_SIZE, true);
   dv.setUint32(job + J.JOB_BYTES, isWrite ? bytes : Math.min(bytes, x.cmd.dataLength), true);
-  dv.setUint32(job + J.JOB_EXTENT_SIZE, EXTENT_SIZE, true);
   x.cmd.transferred = array.arena.sg.run(job, 1);
   if (!isWrite) return x.good();
   lun.volume.written(first, count);
