@@ -100,3 +100,31 @@ describe('failover under a verified workload', () => {
     expect(d.paths.filter((p) => p.adapter === 'vmhba2').some((p) => p.counters.commands > 0)).toBe(true);
   });
 });
+
+describe('task management', () => {
+  it('a LUN reset under load aborts the commands in flight; they are retried and nothing is lost', async () => {
+    const { out, host } = await lab(
+      `${job('web01')}\nsleep 1s\nvmkfstools -L lunreset /vmfs/devices/disks/${ALUA0}\nsleep 1s\nwait`,
+    );
+    expect(out).toMatch(/Lun Reset succeeded on naa\.600140500a1a00010000000000000000 \(1[0-9] commands aborted\)/);
+    expect(verify(out)).toMatchObject({ failed: 0, errors: 0 });
+    // Another host sees the reset as a unit attention 29/00 on its next command.
+    const array = host.array('alua-array')!;
+    const { sendCdb } = await import('../../src/stack/initiator/sg-request');
+    // First contact makes it a known I_T nexus; it had nothing pending yet.
+    const first = await sendCdb(host.arena, array, array.ports[0], 0, { cdb: [0, 0, 0, 0, 0, 0], initiator: 'other-host' });
+    expect(first.status).toBe(0);
+    await new LabSession(host).run(`vmkfstools -L lunreset /vmfs/devices/disks/${ALUA0}`);
+    const after = await sendCdb(host.arena, array, array.ports[0], 0, { cdb: [0, 0, 0, 0, 0, 0], initiator: 'other-host' });
+    expect(after.status).toBe(2);
+    expect(Array.from(after.sense.slice(12, 14))).toEqual([0x29, 0x00]);
+  });
+
+  it('refuses a bad vmkfstools line with a message', async () => {
+    const host = await Host.boot();
+    const session = new LabSession(host);
+    expect(await session.run('vmkfstools -L lunreset /vmfs/devices/disks/naa.nope')).toEqual({ output: 'Could not open /vmfs/devices/disks/naa.nope: no such device', ok: false });
+    expect((await session.run(`vmkfstools -L targetreset /vmfs/devices/disks/${ALUA0}`)).ok).toBe(false);
+    expect((await session.run('vmkfstools')).output).toMatch(/usage: vmkfstools -L lunreset/);
+  });
+});

@@ -204,6 +204,15 @@ export class StorageArray {
     cmd.status = Status.CHECK_CONDITION;
   }
 
+  /**
+   * LOGICAL UNIT RESET (a task management function, SAM-5 7.7): the LUN's task set is cleared (the
+   * requesting host aborts its own commands) and every other I_T nexus learns of it by UNIT
+   * ATTENTION 29/00 POWER ON, RESET, OR BUS DEVICE RESET OCCURRED.
+   */
+  lunReset(lun: LogicalUnit, port: TargetPort, initiator: string): void {
+    lun.raiseAttention(0x29, 0x00, port.nexus(initiator));
+  }
+
   // Administration and fault switches.
 
   /** Moves a LUN to another SP (active/passive trespass). */

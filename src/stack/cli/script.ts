@@ -7,6 +7,7 @@
 //   fault ... / repair ...     fault injection (see sim/faults.ts)
 //   sleep DURATION             let virtual time pass (10s, 500ms, ...)
 //   esxtop adapter|device|path|vm   one snapshot of that esxtop screen
+//   vmkfstools -L lunreset /vmfs/devices/disks/ID   a LUN reset (task management)
 // A script stops at its first failing line, naming it.
 
 import type { Host } from '../host';
@@ -14,9 +15,10 @@ import { FaultError, FaultInjector } from '../sim/faults';
 import { parseDuration } from '../sim/duration';
 import { esxcli, splitCommandLine } from './esxcli/index';
 import { esxtop } from './esxtop';
+import { vmkfstools } from './vmkfstools';
 import { parseFioArgs, runFio, runUntilFinished, startFio, type FioHandle } from './fio';
 
-export const SCRIPT_COMMANDS = ['esxcli', 'fio', 'fault', 'repair', 'sleep', 'esxtop', 'wait'] as const;
+export const SCRIPT_COMMANDS = ['esxcli', 'fio', 'fault', 'repair', 'sleep', 'esxtop', 'wait', 'vmkfstools'] as const;
 
 export interface CommandResult {
   output: string;
@@ -57,6 +59,8 @@ export class LabSession {
     switch (command) {
       case 'esxcli':
         return esxcli(this.host, args);
+      case 'vmkfstools':
+        return vmkfstools(this.host, args);
       case 'fio': {
         if (args[args.length - 1] === '&') {
           const handle = startFio(this.host, parseFioArgs(args.slice(0, -1), this.host));

@@ -322,6 +322,27 @@ export class IoPath implements IoTimerHandler, TimerTarget {
     if (next) this.send(next, next.path!);
   }
 
+  // ---- task management ----
+
+  /**
+   * LUN reset through `path`: every command of the device still on a path is aborted by the reset
+   * (host status RESET, which the SATP retries) and the array raises a unit attention elsewhere.
+   */
+  resetLun(device: LogicalDevice, path: PathImpl): number {
+    let aborted = 0;
+    for (const io of this.table) {
+      if (!io.inFlight || io.passthrough || io.device !== device) continue;
+      this.leavePath(io, io.path!);
+      io.generation++;
+      io.cmd.hostStatus = HostStatus.RESET;
+      aborted++;
+      device.owner.completed(io);
+    }
+    const lun = path.array.lun(path.lun);
+    if (lun) path.array.lunReset(lun, path.port, path.adapterRef.wwpn || path.adapterRef.name);
+    return aborted;
+  }
+
   // ---- timeouts ----
 
   private startSweep(): void {
