@@ -128,3 +128,40 @@ describe('task management', () => {
     expect((await session.run('vmkfstools')).output).toMatch(/usage: vmkfstools -L lunreset/);
   });
 });
+
+describe('more faults under a verified workload', () => {
+  it('a flapping link: I/O keeps moving between adapters, nothing is lost', async () => {
+    const { out, host } = await lab(`${job('web01')}\nsleep 1s\nfault flap vmhba1 400ms\nsleep 3s\nrepair flap vmhba1\nwait`);
+    expect(verify(out)).toMatchObject({ failed: 0, errors: 0 });
+    const flaps = host.logLines.filter((l) => l.includes('vmhba1 link') && l.includes('(flapping)'));
+    expect(flaps.length).toBeGreaterThanOrEqual(10);
+    expect(host.adapter('vmhba1')!.linkUp).toBe(true);
+  });
+
+  it.each([
+    ['a target port down', 'port 50:01:40:5a:01:00:00:00', 'port 50:01:40:5a:01:00:00:00'],
+    ['an adapter failure', 'adapter vmhba2', 'adapter vmhba2'],
+    ['a fabric latency spike', 'latency fabric-a 5ms', 'latency fabric-a'],
+  ])('%s loses nothing', async (_, fault, repair) => {
+    const { out } = await lab(`${job('web01')}\nsleep 1s\nfault ${fault}\nsleep 2s\nrepair ${repair}\nwait`);
+    expect(verify(out)).toMatchObject({ failed: 0, errors: 0 });
+  });
+
+  it('a whole-array failure is all-paths-down for its devices; I/O resumes after the repair', async () => {
+    const { out, host } = await lab(`${job('web01')}\nsleep 1s\nfault array alua-array\nsleep 5s\nrepair array alua-array\nwait`);
+    expect(verify(out)).toMatchObject({ failed: 0, errors: 0 });
+    expect(host.logLines.some((l) => l.includes(`${ALUA0} has entered the All Paths Down state`))).toBe(true);
+  });
+
+  it('an administrator disables the working path: I/O moves, and comes back under Fixed failback', async () => {
+    const { out, host } = await lab(
+      `esxcli storage nmp device set -d ${AA0} --psp VMW_PSP_FIXED\n${job('db01 --disk 1')}\nsleep 1s\n` +
+        `esxcli storage core path set -p vmhba1:C0:T3:L0 --state off\nsleep 1s\nesxcli storage nmp device list -d ${AA0}\n` +
+        `esxcli storage core path set -p vmhba1:C0:T3:L0 --state active\nsleep 1s\nesxcli storage nmp device list -d ${AA0}\nwait`,
+    );
+    expect(verify(out)).toMatchObject({ failed: 0, errors: 0 });
+    const working = [...out.matchAll(/Working Paths: (.*)/g)].map((m) => m[1]);
+    expect(working).toEqual(['vmhba2:C0:T3:L0', 'vmhba1:C0:T3:L0']);
+    expect(host.psa.path('vmhba1:C0:T3:L0')!.state).toBe('active');
+  });
+});

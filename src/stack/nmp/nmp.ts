@@ -186,6 +186,18 @@ export class Nmp implements Mpp, TimerTarget {
     this.chooseFirstPath(device);
   }
 
+  /** `esxcli storage core path set --state off|active`: an administrator disables or enables a path. */
+  setPathEnabled(path: PathImpl, enabled: boolean): void {
+    if (enabled === (path.state !== 'disabled')) return;
+    path.state = enabled ? 'active' : 'disabled';
+    const device = this.byPath.get(path);
+    if (!device) return;
+    device.psp.pathStateChanged?.(path, device.pspView);
+    this.log(`NMP: path ${path.name} ${enabled ? 'enabled' : 'disabled'} by the administrator`);
+    // An enabled path is checked like any other before it carries I/O again.
+    this.evaluate(device);
+  }
+
   // ---- the I/O path ----
 
   start(io: IoRequest): void {

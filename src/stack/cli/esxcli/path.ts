@@ -59,4 +59,21 @@ const list: CommandSpec = {
   },
 };
 
-export const pathCommands = [list];
+const set: CommandSpec = {
+  path: ['storage', 'core', 'path', 'set'],
+  description: 'Provide control to allow a user to modify a single path\'s state. This will effectively allow a user to enable or disable a given path.',
+  options: [
+    { short: 'p', long: 'path', type: 'str', required: true, help: 'The path to set the state on. This name can be either the UID or the runtime name of the path.' },
+    { short: 's', long: 'state', type: 'str', required: true, help: 'Set the path state to active or off: active, off' },
+  ],
+  run(host, opts) {
+    const path = requirePath(host, str(opts, 'path')!);
+    const state = str(opts, 'state')!.toLowerCase();
+    if (state !== 'active' && state !== 'off') throw new EsxcliError(`Invalid path state ${str(opts, 'state')}. Valid values are: active, off`, true);
+    host.nmp.setPathEnabled(path, state === 'active');
+    host.settle();
+    return '';
+  },
+};
+
+export const pathCommands = [list, set];
