@@ -19,6 +19,12 @@ import type { Scenario } from './scenario/types';
 import { sharesValue } from './scenario/validate';
 import { Clock } from './sim/clock';
 
+/** Virtual time run between checks of the wall clock in advanceTo(). */
+const ADVANCE_STEP_US = 10_000;
+const YIELD_MS = 25;
+/** The host's log keeps its most recent lines, like a rotated vmkernel.log. */
+const MAX_LOG_LINES = 10_000;
+
 export interface HostOptions {
   scenario?: Scenario;
   seed?: number;
@@ -80,6 +86,7 @@ export class Host {
     });
     this.nmp = new Nmp(this.psa, { apdTimeoutUs: s.apdTimeoutSec * 1e6, pathEvalIntervalUs: s.pathEvalIntervalSec * 1e6 });
     this.nmp.log = (line) => this.log(line);
+    this.psa.log = (line) => this.log(line);
     this.vms = scenario.vms.map((vm) => ({
       name: vm.name,
       shares: sharesValue(vm.shares),
@@ -127,9 +134,20 @@ export class Host {
     if (until > this.clock.now) await this.advanceTo(until);
   }
 
-  /** Runs virtual time forward to `until`, waiting whenever the block store holds the clock. */
+  /**
+   * Runs virtual time forward to `until`, waiting whenever the block store holds the clock, and
+   * yielding to the event loop every few milliseconds of wall time so a page stays responsive.
+   */
   async advanceTo(until: number): Promise<void> {
-    while (!this.clock.runUntil(until)) await this.clock.whenReleased();
+    let lastYield = performance.now();
+    while (this.clock.now < until) {
+      const step = Math.min(until, this.clock.now + ADVANCE_STEP_US);
+      while (!this.clock.runUntil(step)) await this.clock.whenReleased();
+      if (performance.now() - lastYield > YIELD_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
+      }
+    }
   }
 
   async advance(us: number): Promise<void> {
@@ -150,6 +168,7 @@ export class Host {
 
   /** A line in the host's log, stamped with virtual time as vmkernel.log stamps real time. */
   log(line: string): void {
+    if (this.logLines.length >= MAX_LOG_LINES) this.logLines.splice(0, MAX_LOG_LINES / 10);
     this.logLines.push(`${(this.clock.now / 1e6).toFixed(6)}s ${line}`);
   }
 
@@ -157,7 +176,7 @@ export class Host {
   private resolveDisks(): void {
     for (const vm of this.vms) {
       for (const disk of vm.disks) {
-        const path = this.psa.paths.find((p) => p.array.name === disk.array && p.lun === disk.lun && p.owner === 'NMP');
+        const path = this.psa.paths.find((p) => p.array.name === disk.array && p.lun === disk.lun && this.psa.device(p.identity.deviceId));
         disk.device = path ? this.psa.device(path.identity.deviceId) : undefined;
         // The VM's disk shares weigh its world in the device's scheduler.
         if (disk.device) this.engines.ioqueue.schedSetShares(disk.device.scheduler, disk.device.flowOf(disk.world), vm.shares);

@@ -6,7 +6,7 @@ import { Host } from '../../src/stack/host';
 import { sendCdb } from '../../src/stack/initiator/sg-request';
 import { classroomScenario } from '../../src/stack/scenario/classroom';
 import type { Scenario } from '../../src/stack/scenario/types';
-import { advanceTo, Workload, type WorkloadOptions } from '../../src/stack/sim/workload';
+import { Workload, type WorkloadOptions } from '../../src/stack/sim/workload';
 import { parseFioArgs, runFio, startFio } from '../../src/stack/cli/fio';
 import { esxtop } from '../../src/stack/cli/esxtop';
 
@@ -17,7 +17,7 @@ function vmJob(host: Host, vmName: string, options: Partial<WorkloadOptions>, di
 
 async function runJobs(host: Host, ...jobs: Workload[]): Promise<void> {
   for (const job of jobs) if (job.currentPhase === 'idle') job.start();
-  while (jobs.some((j) => !j.isFinished)) await advanceTo(host, host.clock.now + 10_000);
+  while (jobs.some((j) => !j.isFinished)) await host.advanceTo(host.clock.now + 10_000);
 }
 
 const iops = (job: Workload, dir: 'read' | 'write' = 'read') => (job[dir].ios / job.elapsedUs) * 1e6;
@@ -127,9 +127,9 @@ describe('workload: verify', () => {
     const run = async (corruptIt: boolean) => {
       const host = await Host.boot();
       const handle = startFio(host, parseFioArgs(['--vm', 'web01', '--rw', 'randrw', '--size', '128k', '--iodepth', '8', '--runtime', '200ms', '--verify'], host));
-      await advanceTo(host, host.clock.now + 100_000);
+      await host.advanceTo(host.clock.now + 100_000);
       if (corruptIt) await corrupt(host, 0, 256, 0x5a); // the whole 128k region
-      while (handle.isRunning) await advanceTo(host, host.clock.now + 10_000);
+      while (handle.isRunning) await host.advanceTo(host.clock.now + 10_000);
       return { job: handle.job, text: await handle.finished };
     };
     const clean = await run(false);
@@ -144,11 +144,11 @@ describe('workload: verify', () => {
     const host = await Host.boot();
     const job = vmJob(host, 'web01', { iodepth: 4, runtimeUs: 300_000 });
     job.start();
-    await advanceTo(host, host.clock.now + 100_000);
+    await host.advanceTo(host.clock.now + 100_000);
     const before = job.read.ios;
     const array = host.array('alua-array')!;
     array.setLunLost(array.luns.find((l) => l.number === 0)!, true); // PDL
-    while (!job.isFinished) await advanceTo(host, host.clock.now + 10_000);
+    while (!job.isFinished) await host.advanceTo(host.clock.now + 10_000);
     expect(before).toBeGreaterThan(100);
     expect(job.read.errors).toBeGreaterThan(10);
     expect(job.read.ios).toBeGreaterThanOrEqual(before);
@@ -250,7 +250,7 @@ describe('esxtop', () => {
       ['--vm', 'db01', '--disk', '1', '--rw', 'write', '--bs', '64k', '--size', '8m'],
       ['--vm', 'backup01', '--rw', 'randread'],
     ].map((a) => startFio(host, parseFioArgs([...a, '--iodepth', '8', '--runtime', '1s'], host)));
-    await advanceTo(host, host.clock.now + 500_000);
+    await host.advanceTo(host.clock.now + 500_000);
 
     const adapter = parseScreen(esxtop(host, 'adapter'));
     expect(adapter.title).toMatch(/^esxtop adapter: /);
@@ -293,9 +293,9 @@ describe('esxtop', () => {
     expect(Number(vm.rows[0]['CMDS/s'])).toBeCloseTo(Number(device.rows.find((r) => r.DEVICE === webDevice)!['CMDS/s']), 0);
 
     // Rates are since the previous snapshot of the same screen: after the jobs end, all zero.
-    while (jobs.some((h) => h.isRunning)) await advanceTo(host, host.clock.now + 10_000);
+    while (jobs.some((h) => h.isRunning)) await host.advanceTo(host.clock.now + 10_000);
     esxtop(host, 'device');
-    await advanceTo(host, host.clock.now + 1_000_000);
+    await host.advanceTo(host.clock.now + 1_000_000);
     const idle = parseScreen(esxtop(host, 'device'));
     expect(idle.title).toMatch(/interval 1\.000000s$/);
     for (const r of idle.rows) expect(r['CMDS/s']).toBe('0.00');

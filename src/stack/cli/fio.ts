@@ -5,7 +5,7 @@
 // goes on.
 
 import type { Host } from '../host';
-import { advanceTo, FIO_PERCENTILES, MAX_BS, MAX_IODEPTH, RW_MODES, Workload, type DirectionStats, type RwMode } from '../sim/workload';
+import { FIO_PERCENTILES, MAX_BS, MAX_IODEPTH, RW_MODES, Workload, type DirectionStats, type RwMode } from '../sim/workload';
 
 export const FIO_USAGE = `Usage: fio (--vm NAME [--disk N] | --device ID) [options]
   --vm NAME        the VM whose disk the job drives (its world, shares and IOPS limit apply)
@@ -220,7 +220,6 @@ export function startFio(host: Host, spec: FioJobSpec): FioHandle {
 
 /** Virtual time run per step while waiting for a job, and wall time between yields to the event loop. */
 const STEP_US = 10_000;
-const YIELD_MS = 25;
 
 /** Runs the job to completion in virtual time and returns its summary. */
 export async function runFio(host: Host, spec: FioJobSpec): Promise<string> {
@@ -234,18 +233,22 @@ export async function runFio(host: Host, spec: FioJobSpec): Promise<string> {
  * a page stays responsive. Throws if the jobs stall with nothing left to happen.
  */
 export async function runUntilFinished(host: Host, handles: FioHandle[]): Promise<void> {
-  let lastYield = performance.now();
+  const settings = host.scenario.settings;
+  // Past this much virtual time with no command finishing, something is lost: say so, do not spin.
+  const stallUs = (settings.commandTimeoutSec + settings.apdTimeoutSec + 60) * 1e6;
+  const progress = () => handles.reduce((n, h) => n + h.job.read.ios + h.job.write.ios + h.job.read.errors + h.job.write.errors, 0);
+  let lastProgress = progress();
+  let lastProgressAt = host.clock.now;
   for (;;) {
     const running = handles.filter((h) => !h.job.isFinished);
     if (running.length === 0) return;
-    const clock = host.clock;
-    if (clock.next === Infinity && !clock.held) {
-      throw new Error(`fio: job ${running[0].spec.name} stalled with ${running[0].job.inFlight} commands in flight and nothing scheduled`);
-    }
-    await advanceTo(host, Math.max(clock.now + STEP_US, Math.min(clock.next, clock.now + 1e9)));
-    if (performance.now() - lastYield > YIELD_MS) {
-      await new Promise((r) => setTimeout(r, 0));
-      lastYield = performance.now();
+    await host.advanceTo(host.clock.now + STEP_US);
+    const now = progress();
+    if (now !== lastProgress) {
+      lastProgress = now;
+      lastProgressAt = host.clock.now;
+    } else if (host.clock.now - lastProgressAt > stallUs) {
+      throw new Error(`fio: job ${running[0].spec.name} stalled: no command finished in ${(stallUs / 1e6).toFixed(0)} s with ${running[0].job.inFlight} in flight`);
     }
   }
 }

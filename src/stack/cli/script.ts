@@ -11,7 +11,7 @@
 // A script stops at its first failing line, naming it.
 
 import type { Host } from '../host';
-import { FaultError, FaultInjector } from '../sim/faults';
+import { FaultInjector } from '../sim/faults';
 import { parseDuration } from '../sim/duration';
 import { esxcli, splitCommandLine } from './esxcli/index';
 import { esxtop } from './esxtop';
@@ -35,8 +35,17 @@ export class LabSession {
     this.faults = new FaultInjector(host);
   }
 
+  /** Lines run one at a time, in the order they were asked for, even when callers do not wait. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   /** Runs one line of the lab-script language. Never throws for bad input. */
-  async run(line: string): Promise<CommandResult> {
+  run(line: string): Promise<CommandResult> {
+    const result = this.queue.then(() => this.runNow(line));
+    this.queue = result;
+    return result;
+  }
+
+  private async runNow(line: string): Promise<CommandResult> {
     let words: string[];
     try {
       words = splitCommandLine(stripComment(line));
@@ -50,8 +59,9 @@ export class LabSession {
       await this.host.finishSettling();
       return result;
     } catch (e) {
-      if (e instanceof FaultError || e instanceof Error) return { output: `${command}: ${e.message}`, ok: false };
-      throw e;
+      const message = e instanceof Error ? e.message : String(e);
+      // Messages that already name their command (fio's do) are not prefixed twice.
+      return { output: message.startsWith(`${command}:`) ? message : `${command}: ${message}`, ok: false };
     }
   }
 
@@ -102,14 +112,21 @@ export class LabSession {
    * Runs a whole script, writing each command's echo (`$ command`) and output. Stops at the first
    * failing line; returns its number (1-based) or 0 when every line succeeded.
    */
-  async runScript(text: string, write: (chunk: string) => void): Promise<number> {
+  runScript(text: string, write: (chunk: string) => void): Promise<number> {
+    // A whole script is one turn of the queue: no line from elsewhere runs between its lines.
+    const result = this.queue.then(() => this.runScriptNow(text, write));
+    this.queue = result;
+    return result;
+  }
+
+  private async runScriptNow(text: string, write: (chunk: string) => void): Promise<number> {
     const lines = text.split(/\r?\n/);
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i];
       const command = stripComment(line).trim();
       if (command === '') continue;
       write(`$ ${command}\n`);
-      const result = await this.run(command);
+      const result = await this.runNow(command);
       if (result.output !== '') write(result.output.endsWith('\n') ? result.output : result.output + '\n');
       if (!result.ok) {
         write(`line ${i + 1}: stopped: the command failed\n`);

@@ -9,12 +9,12 @@ export function vmkfstools(host: Host, args: string[]): { output: string; ok: bo
   if (args.length !== 3 || args[0] !== '-L') return { output: `usage: ${VMKFSTOOLS_USAGE}`, ok: false };
   const [, kind, devfs] = args;
   const id = devfs.replace(/^\/vmfs\/devices\/disks\//, '');
-  const device = host.nmp.device(id);
+  const device = host.psa.device(id);
   if (!device) return { output: `Could not open ${devfs}: no such device`, ok: false };
   if (kind !== 'lunreset') return { output: `${kind} is not supported in PathLab: use lunreset`, ok: false };
-  const path = device.workingPaths()[0] ?? device.usablePaths()[0];
+  const path = device.paths.find((p) => p.state === 'active' && p.connected);
   if (!path) return { output: `Could not reset ${id}: the device has no usable path`, ok: false };
-  const aborted = host.psa.io.resetLun(device.logical, path);
-  host.log(`NMP: LUN reset on ${id} through ${path.name}: ${aborted} commands aborted`);
+  const aborted = host.psa.io.resetLun(device, path);
+  host.log(`PSA: LUN reset on ${id} through ${path.name}: ${aborted} commands aborted`);
   return { output: `Lun Reset succeeded on ${id} (${aborted} commands aborted)`, ok: true };
 }

@@ -6,9 +6,12 @@ import type { AluaState, Device, PassthroughResult, Path, PathState, PspModule, 
 import type { LogicalDevice } from '../psa/device';
 import type { IoRequest } from '../psa/io-request';
 import { pathStateVersion, type PathImpl } from '../psa/path';
+import type { TimerTarget } from '../sim/clock';
 import type { SatpRule } from './satp-rules';
 
 export interface NmpDeviceHooks {
+  /** One of the device's own timers fired. */
+  timer(kind: number): void;
   now(): number;
   send(device: NmpDevice, path: PathImpl, cdb: readonly number[], done: (r: PassthroughResult) => void, dataOut?: Uint8Array): void;
   pathStateChanged(device: NmpDevice, path: PathImpl): void;
@@ -29,6 +32,8 @@ export class NmpDevice {
   apdSince = -1;
   /** A re-check is scheduled because an ALUA group is transitioning. */
   transitionPoll = false;
+  /** The device's own timer target, so its timers follow it whatever happens to other devices. */
+  readonly timers: TimerTarget;
   /** A path evaluation is running; callbacks waiting for it to end. */
   evaluating: (() => void)[] | undefined;
   /** Selections so far: working paths are those chosen in the last window of selections. */
@@ -37,7 +42,9 @@ export class NmpDevice {
   constructor(
     readonly logical: LogicalDevice,
     private readonly hooks: NmpDeviceHooks,
-  ) {}
+  ) {
+    this.timers = { onTimer: (kind) => hooks.timer(kind) };
+  }
 
   get paths(): PathImpl[] {
     return this.logical.paths;

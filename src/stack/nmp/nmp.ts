@@ -30,7 +30,8 @@ const MAX_FAILOVERS = 64;
 /** While an ALUA group is transitioning, its paths are checked again this often. */
 const TRANSITION_POLL_US = 50_000;
 const APD_POLL_US = 1_000_000;
-const TIMER_EVALUATE_ALL = -1;
+const DEVICE_TIMER_APD = 0;
+const DEVICE_TIMER_TRANSITION = 1;
 
 function outcomeOf(io: IoRequest): CommandOutcome {
   const cmd = io.cmd;
@@ -71,11 +72,11 @@ export class Nmp implements Mpp, TimerTarget {
   ) {
     for (const psp of builtinPsps) this.psps.set(psp.name, psp);
     for (const satp of builtinSatps) this.satps.set(satp.name, satp);
-    psa.clock.after(settings.pathEvalIntervalUs, this, TIMER_EVALUATE_ALL);
+    psa.clock.after(settings.pathEvalIntervalUs, this);
   }
 
   get devices(): NmpDevice[] {
-    return this.list.filter((d) => this.byId.get(d.logical.id) === d);
+    return this.list;
   }
 
   device(id: string): NmpDevice | undefined {
@@ -123,7 +124,8 @@ export class Nmp implements Mpp, TimerTarget {
       queueDepth: this.psa.settings.deviceQueueDepth,
       schedNumReqOutstanding: this.psa.settings.schedNumReqOutstanding,
     });
-    const device = new NmpDevice(logical, {
+    const device: NmpDevice = new NmpDevice(logical, {
+      timer: (kind) => this.deviceTimer(device, kind),
       now: () => this.psa.clock.now,
       send: (d, p, cdb, done, dataOut) => this.send(p, cdb, done, dataOut),
       pathStateChanged: (d, p) => d.psp.pathStateChanged?.(p, d.pspView),
@@ -189,7 +191,8 @@ export class Nmp implements Mpp, TimerTarget {
   /** `esxcli storage core path set --state off|active`: an administrator disables or enables a path. */
   setPathEnabled(path: PathImpl, enabled: boolean): void {
     if (enabled === (path.state !== 'disabled')) return;
-    path.state = enabled ? 'active' : 'disabled';
+    // An enabled path carries no I/O until the SATP's check says what it is.
+    path.state = enabled ? 'unknown' : 'disabled';
     const device = this.byPath.get(path);
     if (!device) return;
     device.psp.pathStateChanged?.(path, device.pspView);
@@ -241,7 +244,7 @@ export class Nmp implements Mpp, TimerTarget {
       this.pdlPaths.add(path);
       this.evaluate(device);
     }
-    let action = device.satp.onError(io, path, outcome, device.satpView);
+    let action = this.guard(device.satp.name, 'onError', () => device.satp.onError(io, path, outcome, device.satpView), 'failover' as const);
     // Retries on the same path are bounded by time (an ALUA transition may take the array seconds);
     // failovers by count, so a fault every path shares cannot bounce a command forever.
     if (action === 'retry' && this.psa.clock.now - io.dispatchedAt >= this.psa.settings.commandTimeoutUs) action = 'fail';
@@ -250,6 +253,16 @@ export class Nmp implements Mpp, TimerTarget {
     if (action === 'retry') return this.psa.io.resendLater(io, Math.min(RETRY_DELAY_US << Math.min(io.attempts, 6), MAX_RETRY_DELAY_US));
     // Fail over: learn the paths' states again, then route the command anew.
     this.wait(device, io);
+  }
+
+  /** Runs a plugin hook; a throw is logged with the plugin and hook, and `fallback` is used. */
+  private guard<T>(plugin: string, hook: string, call: () => T, fallback: T): T {
+    try {
+      return call();
+    } catch (e) {
+      this.log(`NMP: ${plugin}.${hook} threw: ${(e as Error).message}`);
+      return fallback;
+    }
   }
 
   private notifyPsp(device: NmpDevice, io: IoRequest, path: PathImpl, outcome: CommandOutcome): void {
@@ -280,9 +293,27 @@ export class Nmp implements Mpp, TimerTarget {
       this.afterEvaluation(device);
       for (const callback of callbacks) callback();
     };
-    device.satp.checkPaths(device.satpView, () => {
+    const check = (then: () => void) => {
+      // A throwing SATP must not stall the device: its check ends at once, states as they were.
+      let called = false;
+      const once = () => {
+        if (!called) {
+          called = true;
+          then();
+        }
+      };
+      this.guard(device.satp.name, 'checkPaths', () => device.satp.checkPaths(device.satpView, once), undefined);
+    };
+    check(() => {
       if (device.usablePaths().length === 0 && device.satp.activate && !device.logical.permanentlyLost) {
-        device.satp.activate(device.satpView, () => device.satp.checkPaths(device.satpView, finish));
+        let activated = false;
+        const after = () => {
+          if (!activated) {
+            activated = true;
+            check(finish);
+          }
+        };
+        if (this.guard(device.satp.name, 'activate', () => (device.satp.activate!(device.satpView, after), true), false) === false) after();
       } else finish();
     });
   }
@@ -302,6 +333,12 @@ export class Nmp implements Mpp, TimerTarget {
   private afterEvaluation(device: NmpDevice): void {
     this.chooseFirstPath(device);
     const paths = device.paths;
+    if (device.logical.permanentlyLost && paths.some((p) => p.state === 'active' && !this.pdlPaths.has(p))) {
+      // The LUN answers again (it was presented anew and rescanned): the device comes back.
+      device.logical.permanentlyLost = false;
+      device.logical.status = 'on';
+      this.log(`NMP: device ${device.logical.id} is back: a path answers again after a permanent device loss`);
+    }
     if (paths.length > 0 && paths.every((p) => this.pdlPaths.has(p)) && !device.logical.permanentlyLost) {
       device.logical.permanentlyLost = true;
       device.logical.status = 'dead';
@@ -318,11 +355,11 @@ export class Nmp implements Mpp, TimerTarget {
     if (!usable && !device.logical.permanentlyLost && device.waiting.length > 0 && device.apdSince < 0) {
       device.apdSince = now;
       this.log(`NMP: device ${device.logical.id} has entered the All Paths Down state`);
-      this.psa.clock.after(APD_POLL_US, this, 2 * this.list.indexOf(device));
+      this.psa.clock.after(APD_POLL_US, device.timers, DEVICE_TIMER_APD);
     }
     if (paths.some((p) => p.alua === 'TRANS') && !device.transitionPoll) {
       device.transitionPoll = true;
-      this.psa.clock.after(TRANSITION_POLL_US, this, 2 * this.list.indexOf(device) + 1);
+      this.psa.clock.after(TRANSITION_POLL_US, device.timers, DEVICE_TIMER_TRANSITION);
     }
     const waiting = device.waiting.splice(0);
     for (const io of waiting) {
@@ -335,29 +372,31 @@ export class Nmp implements Mpp, TimerTarget {
     if (device.apdSince >= 0 && now - device.apdSince >= this.settings.apdTimeoutUs) device.logical.status = 'dead';
   }
 
-  /** Timers: the periodic evaluation of every device; per device (index * 2) its APD poll and
-   * (index * 2 + 1) its poll while an ALUA group is transitioning. */
-  onTimer(arg: number): void {
-    if (arg === TIMER_EVALUATE_ALL) {
-      for (const device of this.devices) this.evaluate(device);
-      this.psa.clock.after(this.settings.pathEvalIntervalUs, this, TIMER_EVALUATE_ALL);
-      return;
-    }
-    const device = this.list[arg >> 1];
-    if (!device || this.byId.get(device.logical.id) !== device) return;
-    if (arg & 1) {
-      // Transition poll: check again; afterEvaluation schedules another while one is still running.
+  /** The periodic evaluation of every device (ESXi: every 5 minutes). */
+  onTimer(): void {
+    for (const device of this.devices) this.evaluate(device);
+    this.psa.clock.after(this.settings.pathEvalIntervalUs, this);
+  }
+
+  /** A device's own timers: its APD poll, and its re-check while an ALUA group is transitioning. */
+  private deviceTimer(device: NmpDevice, kind: number): void {
+    if (this.byId.get(device.logical.id) !== device) return; // the device is gone
+    if (kind === DEVICE_TIMER_TRANSITION) {
       device.transitionPoll = false;
       this.evaluate(device);
       return;
     }
     if (device.apdSince < 0) return;
     this.evaluate(device, () => {
-      if (device.apdSince >= 0) this.psa.clock.after(APD_POLL_US, this, arg);
+      if (device.apdSince >= 0) this.psa.clock.after(APD_POLL_US, device.timers, DEVICE_TIMER_APD);
     });
   }
 
-  /** Re-evaluates every device now (after a repair: the fabric's RSCN tells the host at once). */
+  /** The fabric changed (an RSCN): re-evaluate every device now. */
+  pathsChanged(): void {
+    this.evaluateAll();
+  }
+
   evaluateAll(): void {
     for (const device of this.devices) this.evaluate(device);
   }

@@ -258,6 +258,7 @@ export class IoPath implements IoTimerHandler, TimerTarget {
     }
     io.answered = false;
     io.sentGeneration = io.generation;
+    io.sentOrder = clock.reserveOrder();
     path.array.submit(io.cmd, path.port, path.lun, io.arrayDone);
     if (!io.answered) {
       // The array is waiting on its block store (IndexedDB): virtual time waits with it.
@@ -275,7 +276,9 @@ export class IoPath implements IoTimerHandler, TimerTarget {
     }
     if (io.generation !== generation) return;
     const path = io.path!;
-    this.psa.clock.at(io.issuedAt + 2 * path.fabric.delayUs + io.cmd.serviceUs, io, io.timerArg(TIMER_COMPLETE));
+    // The order reserved at send: whether the array answered at once or after its block store,
+    // completions at equal times fire in the order they were sent.
+    this.psa.clock.atInOrder(io.issuedAt + 2 * path.fabric.delayUs + io.cmd.serviceUs, io, io.timerArg(TIMER_COMPLETE), io.sentOrder);
   }
 
   private makeRequest(): IoRequest {
@@ -293,10 +296,12 @@ export class IoPath implements IoTimerHandler, TimerTarget {
       // The answer is here but the write is not durable yet: time stops until it is, so the
       // acknowledgement still arrives at this very virtual instant.
       const clock = this.psa.clock;
+      const generation = io.generation;
       clock.hold();
       io.cmd.onDurable = () => {
         clock.release();
-        this.onIoTimer(io, TIMER_COMPLETE);
+        // Aborted meanwhile (a LUN reset): the abort already completed this attempt.
+        if (io.generation === generation) this.onIoTimer(io, TIMER_COMPLETE);
       };
       return;
     }
@@ -331,7 +336,8 @@ export class IoPath implements IoTimerHandler, TimerTarget {
   resetLun(device: LogicalDevice, path: PathImpl): number {
     let aborted = 0;
     for (const io of this.table) {
-      if (!io.inFlight || io.passthrough || io.device !== device) continue;
+      // A command the array is still working on (its block store holds the clock) is left to finish.
+      if (!io.inFlight || io.passthrough || io.device !== device || !io.answered) continue;
       this.leavePath(io, io.path!);
       io.generation++;
       io.cmd.hostStatus = HostStatus.RESET;
@@ -407,6 +413,9 @@ export class IoPath implements IoTimerHandler, TimerTarget {
 
 function clearResult(io: IoRequest): void {
   const cmd = io.cmd;
+  cmd.pendingDurability = false;
+  cmd.onDurable = undefined;
+  cmd.durabilityEpoch++;
   cmd.status = 0;
   cmd.hostStatus = 0;
   cmd.senseLength = 0;

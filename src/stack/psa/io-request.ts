@@ -53,6 +53,8 @@ export class IoRequest implements Io, TimerTarget {
   answered = true;
   /** Generation of the attempt the array is working on. */
   sentGeneration = 0;
+  /** Its place among events at equal times, reserved when it was sent. */
+  sentOrder = 0;
   /** This attempt holds the virtual clock while the array's block store works. */
   holdsClock = false;
   /** Called by the array when it answers; set once by the framework. */

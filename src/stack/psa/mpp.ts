@@ -25,4 +25,8 @@ export interface Mpp {
   start(io: IoRequest): void;
   /** A command the plugin sent down a path completed (successfully or not). */
   completed(io: IoRequest): void;
+  /** The fabric changed (a link, port or SP came or went): re-check paths now. */
+  pathsChanged?(): void;
+  /** An administrator enabled or disabled one of the plugin's paths. */
+  setPathEnabled?(path: PathImpl, enabled: boolean): void;
 }

@@ -31,6 +31,8 @@ export class Psa {
   readonly io: IoPath;
   /** Callbacks run after every rescan or claim (the host re-resolves VM disks). */
   readonly topologyListeners: (() => void)[] = [];
+  /** Messages for the host's log. */
+  log: (line: string) => void = () => {};
 
   constructor(
     readonly clock: Clock,
@@ -59,9 +61,16 @@ export class Psa {
 
   // ---- devices (called by plugins) ----
 
-  addDevice(device: LogicalDevice): void {
+  /** Registers a device a plugin built; refused (false) when another plugin already owns that id. */
+  addDevice(device: LogicalDevice): boolean {
+    const existing = this.devices.get(device.id);
+    if (existing && existing.owner !== device.owner) {
+      this.log(`PSA: ${device.owner.name} claimed paths to ${device.id}, which ${existing.owner.name} already owns: device not added`);
+      return false;
+    }
     device.scheduler = this.io.newScheduler();
     this.devices.set(device.id, device);
+    return true;
   }
 
   removeDevice(device: LogicalDevice): void {
@@ -106,6 +115,8 @@ export class Psa {
     }
     this.paths = [...keep].sort(comparePaths);
     this.claim();
+    // A rescan is news about the fabric too: the plugins re-check the paths they kept.
+    this.notifyPathsChanged();
     return { added, removed };
   }
 
@@ -115,24 +126,37 @@ export class Psa {
     const plugins = this.plugins.enabled();
     for (const mpp of plugins) {
       this.plugins.setState(mpp.name, 'claiming');
-      mpp.startClaiming();
+      this.guard(mpp, 'startClaiming', () => mpp.startClaiming(), undefined);
     }
     const rules = this.claimRules.runtime;
     for (const path of unclaimed) {
       for (const rule of rules) {
         if (!ruleMatches(rule, path)) continue;
         const mpp = plugins.find((m) => m.name === rule.plugin);
-        if (mpp && mpp.claimPath(path)) {
+        // A plugin that throws while claiming has rejected the path: the next rule gets it.
+        if (mpp && this.guard(mpp, 'claimPath', () => mpp.claimPath(path), false)) {
           path.owner = mpp.name;
           break;
         }
       }
     }
     for (const mpp of plugins) {
-      mpp.endClaiming();
+      this.guard(mpp, 'endClaiming', () => mpp.endClaiming(), undefined);
       this.plugins.setState(mpp.name, 'enabled');
     }
     for (const listener of this.topologyListeners) listener();
+  }
+
+  /** Tells every plugin the fabric changed (what an RSCN does on a real fabric). */
+  notifyPathsChanged(): void {
+    for (const mpp of this.plugins.enabled()) mpp.pathsChanged?.();
+  }
+
+  /** `esxcli storage core path set --state`: the owning plugin learns of it; unclaimed paths just change. */
+  setPathEnabled(path: PathImpl, enabled: boolean): void {
+    const owner = path.owner === undefined ? undefined : this.plugins.get(path.owner);
+    if (owner?.setPathEnabled) owner.setPathEnabled(path, enabled);
+    else path.state = enabled ? 'active' : 'disabled';
   }
 
   /** Gives paths back to the unclaimed pool; returns the names of paths whose owner refused. */
@@ -144,6 +168,15 @@ export class Psa {
       else this.releasePath(path);
     }
     return refused;
+  }
+
+  private guard<T>(mpp: Mpp, hook: string, call: () => T, fallback: T): T {
+    try {
+      return call();
+    } catch (e) {
+      this.log(`PSA: plugin ${mpp.name}: ${hook} threw: ${(e as Error).message}`);
+      return fallback;
+    }
   }
 
   private releasePath(path: PathImpl): void {

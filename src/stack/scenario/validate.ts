@@ -45,8 +45,9 @@ const TRANSPORTS = keysOf<Record<Transport, 0>>({ fc: 0, iscsi: 0, sas: 0, sata:
 /** The checks of each host setting (all optional in a file: absent ones take DEFAULT_SETTINGS). */
 const SETTINGS: Record<keyof HostSettings, (c: Checker, path: string, v: unknown) => number | undefined> = {
   apdTimeoutSec: (c, p, v) => c.int(p, v, 20, 99999), // Misc.APDTimeout's range
-  pathEvalIntervalSec: (c, p, v) => c.number(p, v, 0, Infinity, true),
-  commandTimeoutSec: (c, p, v) => c.number(p, v, 0, Infinity, true),
+  // At least a second: each evaluation checks every path, so a tiny interval is unbounded work.
+  pathEvalIntervalSec: (c, p, v) => c.number(p, v, 1, 86400),
+  commandTimeoutSec: (c, p, v) => c.number(p, v, 1, 3600),
   schedNumReqOutstanding: (c, p, v) => c.int(p, v, 1, 8192),
   deviceQueueDepth: (c, p, v) => c.int(p, v, 1, 8192),
 };

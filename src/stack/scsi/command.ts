@@ -36,6 +36,8 @@ export class ScsiCommand {
    */
   pendingDurability = false;
   onDurable: (() => void) | undefined;
+  /** Which attempt the pending durability belongs to: a reused command ignores an old attempt's. */
+  durabilityEpoch = 0;
 
   setCdb(bytes: ArrayLike<number>): void {
     this.cdb.fill(0);

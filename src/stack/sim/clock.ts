@@ -24,9 +24,22 @@ export class Clock {
 
   /** Wakes `target` with `arg` at virtual time `at` (never earlier than now). */
   at(at: number, target: TimerTarget, arg = 0): void {
+    this.atInOrder(at, target, arg, this.seq++);
+  }
+
+  /** A place in the order of events at equal times, taken now for an event scheduled later. */
+  reserveOrder(): number {
+    return this.seq++;
+  }
+
+  /**
+   * Like at(), with an order reserved earlier: the event sorts among those at the same time as if it
+   * had been scheduled when the order was reserved (an answer that came back asynchronously).
+   */
+  atInOrder(at: number, target: TimerTarget, arg: number, order: number): void {
     const slot = this.freeSlots.pop() ?? this.times.length;
     this.times[slot] = Math.max(at, this.now);
-    this.seqs[slot] = this.seq++;
+    this.seqs[slot] = order;
     this.targets[slot] = target;
     this.args[slot] = arg;
     this.heap.push(slot);
@@ -52,6 +65,7 @@ export class Clock {
   }
 
   release(): void {
+    if (this.holds === 0) throw new Error('clock released more often than held');
     if (--this.holds === 0) {
       const waiting = this.released;
       this.released = [];

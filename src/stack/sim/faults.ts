@@ -17,6 +17,9 @@ import { parseDuration } from './duration';
 
 export class FaultError extends Error {}
 
+/** Faster flapping would be unbounded work (every toggle re-checks every path) and no lesson. */
+const MIN_FLAP_US = 100_000;
+
 const ALUA_STATES: Record<string, number> = {
   ao: AccessState.ACTIVE_OPTIMIZED,
   ano: AccessState.ACTIVE_NON_OPTIMIZED,
@@ -50,7 +53,7 @@ class Flap implements TimerTarget {
     const adapter = this.host.adapter(this.adapter)!;
     adapter.linkUp = !adapter.linkUp;
     this.host.log(`fabric: ${this.adapter} link ${adapter.linkUp ? 'up' : 'down'} (flapping)`);
-    this.host.nmp.evaluateAll();
+    this.host.psa.notifyPathsChanged();
     this.host.clock.after(this.halfPeriodUs, this);
   }
 }
@@ -72,7 +75,11 @@ export class FaultInjector {
     switch (kind) {
       case 'link': {
         need(1, 'an adapter');
-        this.adapter(args[0]).linkUp = !down;
+        const adapter = this.adapter(args[0]);
+        // A steady state wins over flapping: a pulled or repaired cable stops the flap.
+        this.flaps.get(adapter.name)?.stop();
+        this.flaps.delete(adapter.name);
+        adapter.linkUp = !down;
         message = `${args[0]} link ${down ? 'down' : 'up'}`;
         break;
       }
@@ -130,7 +137,7 @@ export class FaultInjector {
           need(2, 'an adapter and a period');
           const adapter = this.adapter(args[0]);
           const period = this.duration(args[1]);
-          if (period < 2) throw new FaultError(`flap period ${args[1]} is too short`);
+          if (period < MIN_FLAP_US) throw new FaultError(`flap period ${args[1]} is too short: at least 100ms`);
           this.flaps.get(adapter.name)?.stop();
           this.flaps.set(adapter.name, new Flap(host, adapter.name, period / 2));
           message = `${adapter.name} link flapping every ${args[1]}`;
@@ -169,7 +176,7 @@ export class FaultInjector {
 
   private done(message: string, connectivity: boolean): string {
     this.host.log(`fault: ${message}`);
-    if (connectivity) this.host.nmp.evaluateAll();
+    if (connectivity) this.host.psa.notifyPathsChanged();
     return message;
   }
 

@@ -234,10 +234,6 @@ function deviceTrack(host: Host, device: LogicalDevice, blocks: number): DeviceT
   return t;
 }
 
-/** Runs virtual time to `t`, waiting whenever an asynchronous block store holds the clock. */
-export async function advanceTo(host: Host, t: number): Promise<void> {
-  await host.advanceTo(t);
-}
 
 // ---- block stamps ----
 

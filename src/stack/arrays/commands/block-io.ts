@@ -2,7 +2,7 @@
 // command's scatter-gather list and the LUN's extents by one sgcopy job; a write is acknowledged
 // only once durable for the LUN's cache mode (write-through, or FUA), else at once (write-back).
 
-import { FLAG_FUA, FLAG_IMMED, OP_READ_10, OP_SYNCHRONIZE_CACHE_10, OP_WRITE_10 } from '../../../../asm/cdb/layout';
+import { FLAG_FUA, FLAG_IMMED, OP_READ_10, OP_SYNCHRONIZE_CACHE_10, OP_WRITE_10, OP_WRITE_16 } from '../../../../asm/cdb/layout';
 import * as J from '../../../../asm/sgcopy/layout';
 import { EXTENT_SIZE } from '../../blockstore/block-store';
 import { HostStatus, SenseKey } from '../../scsi/status';
@@ -16,7 +16,7 @@ import { MAX_TRANSFER_BYTES } from './inquiry';
 export const MAX_EXTENTS_PER_COMMAND = MAX_TRANSFER_BYTES / EXTENT_SIZE + 2;
 
 export function readWrite(x: Exchange, array: StorageArray, lun: LogicalUnit): void {
-  const isWrite = x.opcode === OP_WRITE_10 || x.opcode === 0x8a;
+  const isWrite = x.opcode === OP_WRITE_10 || x.opcode === OP_WRITE_16;
   if (x.protect !== 0) return x.invalidField(1, 7); // LUNs are formatted without protection information
   if (x.lba + x.length > lun.blocks) return x.checkCondition(SenseKey.ILLEGAL_REQUEST, 0x21, 0x00);
   if (x.length * lun.blockSize > MAX_TRANSFER_BYTES) {
@@ -66,7 +66,10 @@ function transfer(x: Exchange, array: StorageArray, lun: LogicalUnit, isWrite: b
  */
 function awaitDurability(cmd: ScsiCommand, lun: LogicalUnit, array: StorageArray): void {
   cmd.pendingDurability = true;
+  const epoch = ++cmd.durabilityEpoch;
   lun.volume.whenDurable((error) => {
+    // The command may have been aborted and reused since: this write's news is not the new one's.
+    if (cmd.durabilityEpoch !== epoch) return;
     cmd.pendingDurability = false;
     if (error) array.failCommand(cmd, lun, SenseKey.DATA_PROTECT, 0x27, 0x07); // space allocation failed
     const resume = cmd.onDurable;

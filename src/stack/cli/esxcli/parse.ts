@@ -30,6 +30,7 @@ export function splitCommandLine(line: string): string[] {
       inWord = true;
     }
   }
+  if (quote) throw new Error(`unterminated ${quote === '"' ? 'double' : 'single'} quote`);
   if (inWord) words.push(word);
   return words;
 }

@@ -70,7 +70,7 @@ const set: CommandSpec = {
     const path = requirePath(host, str(opts, 'path')!);
     const state = str(opts, 'state')!.toLowerCase();
     if (state !== 'active' && state !== 'off') throw new EsxcliError(`Invalid path state ${str(opts, 'state')}. Valid values are: active, off`, true);
-    host.nmp.setPathEnabled(path, state === 'active');
+    host.psa.setPathEnabled(path, state === 'active');
     host.settle();
     return '';
   },
