@@ -73,20 +73,7 @@ export class NmpDevice {
   setPsp(psp: PspModule, config: Record<string, string | number | boolean> = {}): void {
     this.psp = psp;
     this.pspConfig = config;
-    const self = this;
-    this.pspView = {
-      id: this.logical.id,
-      vendor: this.logical.vendor,
-      model: this.logical.model,
-      get paths(): readonly Path[] {
-        return self.paths;
-      },
-      get pspConfig() {
-        return self.pspConfig;
-      },
-      state: {},
-      now: () => this.hooks.now(),
-    };
+    this.pspView = this.view();
     for (const p of this.paths) p.lastChosen = 0;
     this.selections = 0;
   }
@@ -94,19 +81,8 @@ export class NmpDevice {
   setSatp(satp: SatpModule, rule: SatpRule | undefined): void {
     this.satp = satp;
     this.satpRule = rule;
-    const self = this;
-    this.satpView = {
-      id: this.logical.id,
-      vendor: this.logical.vendor,
-      model: this.logical.model,
-      get paths(): readonly Path[] {
-        return self.paths;
-      },
-      get pspConfig() {
-        return self.pspConfig;
-      },
-      state: {},
-      now: () => this.hooks.now(),
+    // Assigned onto the view, not spread: spreading would freeze its live getters (paths, config).
+    this.satpView = Object.assign(this.view(), {
       send: (path, cdb, done, dataOut) => this.hooks.send(this, this.own(path), cdb, done, dataOut),
       setPathState: (path: Path, state: PathState, alua?: AluaState) => {
         const p = this.own(path);
@@ -116,6 +92,24 @@ export class NmpDevice {
         if (alua !== undefined) p.alua = alua;
         if (changed) this.hooks.pathStateChanged(this, p);
       },
+    } satisfies Pick<SatpDevice, 'send' | 'setPathState'>);
+  }
+
+  /** What every plugin sees of the device, with fresh scratch state (paths and config stay live). */
+  private view(): Device {
+    const self = this;
+    return {
+      id: this.logical.id,
+      vendor: this.logical.vendor,
+      model: this.logical.model,
+      get paths(): readonly Path[] {
+        return self.paths;
+      },
+      get pspConfig() {
+        return self.pspConfig;
+      },
+      state: {},
+      now: () => this.hooks.now(),
     };
   }
 
