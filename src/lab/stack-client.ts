@@ -1,5 +1,5 @@
 // The lab's only way into the stack: a module worker wrapped with comlink.
-import { wrap, releaseProxy, type Remote } from 'comlink';
+import { proxy, wrap, releaseProxy, type Remote } from 'comlink';
 import type { StackApi } from '../stack/api';
 
 export interface StackClient {
@@ -44,6 +44,11 @@ export function createStackClient(): StackClient {
     inventory: () => call(() => remote.inventory()),
     run: (line) => call(() => remote.run(line)),
     runScript: (text) => call(() => remote.runScript(text)),
+    snapshot: () => call(() => remote.snapshot()),
+    setSpeed: (speed) => call(() => remote.setSpeed(speed)),
+    step: (us) => call(() => remote.step(us)),
+    // The callback crosses as a comlink proxy: one message per frame, batched by the worker.
+    onFrames: (callback) => call(() => remote.onFrames(proxy(callback))),
   };
   return { api, terminate };
 }

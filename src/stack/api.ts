@@ -1,6 +1,12 @@
 // The worker API: everything the lab (and the end-to-end tests) may ask of the stack.
 // The lab imports only types from here; the stack runs behind comlink in a module worker.
 
+import type { LabSnapshot } from './workbench/snapshot';
+import type { StatsFrame } from './workbench/frames';
+import type { Speed } from './workbench/time-control';
+
+export type { LabSnapshot, StatsFrame, Speed };
+
 export type Personality = 'active-active' | 'active-passive' | 'alua';
 
 /** Which implementation of the hot paths runs: the AssemblyScript modules or their TypeScript twins. */
@@ -51,4 +57,15 @@ export interface StackApi {
   run(line: string): Promise<ConsoleResult>;
   /** Runs a lab script, as `npx pathlab run` does. */
   runScript(text: string): Promise<ScriptResult>;
+  /** Everything the workbench shows, as plain data. */
+  snapshot(): Promise<LabSnapshot>;
+  /** Time controls: paused, 1x, 10x or as fast as possible. */
+  setSpeed(speed: Speed): Promise<void>;
+  /** Advances virtual time by `us` microseconds, whatever the speed. */
+  step(us: number): Promise<void>;
+  /**
+   * Frames of statistics as time advances (at most about 30 a second). Pass a comlink proxy; the
+   * previous subscriber, if any, is replaced.
+   */
+  onFrames(callback: (frame: StatsFrame) => void): Promise<void>;
 }

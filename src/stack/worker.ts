@@ -6,12 +6,29 @@ import type { StackApi } from './api';
 import { LabSession } from './cli/script';
 import { Host } from './host';
 import { discoveredInventory } from './inventory';
+import type { StatsFrame } from './workbench/frames';
+import { snapshot } from './workbench/snapshot';
+import { TimeControl } from './workbench/time-control';
 
-let booting: Promise<LabSession> | undefined;
+interface Lab {
+  session: LabSession;
+  time: TimeControl;
+}
 
-function session(): Promise<LabSession> {
-  booting ??= Host.boot({ store: typeof indexedDB === 'undefined' ? 'memory' : 'indexeddb' }).then((host) => new LabSession(host));
+let booting: Promise<Lab> | undefined;
+let frameListener: ((frame: StatsFrame) => void) | undefined;
+
+function lab(): Promise<Lab> {
+  booting ??= Host.boot({ store: typeof indexedDB === 'undefined' ? 'memory' : 'indexeddb' }).then((host) => {
+    const session = new LabSession(host);
+    const time = new TimeControl(session, (frame) => frameListener?.(frame));
+    return { session, time };
+  });
   return booting;
+}
+
+async function session(): Promise<LabSession> {
+  return (await lab()).session;
 }
 
 const api: StackApi = {
@@ -24,6 +41,19 @@ const api: StackApi = {
   },
   async run(line) {
     return (await session()).run(line);
+  },
+  async snapshot() {
+    const { session } = await lab();
+    return session.exclusive(async () => snapshot(session.host));
+  },
+  async setSpeed(speed) {
+    (await lab()).time.setSpeed(speed);
+  },
+  async step(us) {
+    await (await lab()).time.step(us);
+  },
+  async onFrames(callback) {
+    frameListener = callback;
   },
   async runScript(text) {
     let transcript = '';

@@ -38,11 +38,16 @@ export class LabSession {
   /** Lines run one at a time, in the order they were asked for, even when callers do not wait. */
   private queue: Promise<unknown> = Promise.resolve();
 
+  /** Runs `work` in the session's turn: after every line asked for before it, before any after. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
   /** Runs one line of the lab-script language. Never throws for bad input. */
   run(line: string): Promise<CommandResult> {
-    const result = this.queue.then(() => this.runNow(line));
-    this.queue = result;
-    return result;
+    return this.exclusive(() => this.runNow(line));
   }
 
   private async runNow(line: string): Promise<CommandResult> {
@@ -114,9 +119,7 @@ export class LabSession {
    */
   runScript(text: string, write: (chunk: string) => void): Promise<number> {
     // A whole script is one turn of the queue: no line from elsewhere runs between its lines.
-    const result = this.queue.then(() => this.runScriptNow(text, write));
-    this.queue = result;
-    return result;
+    return this.exclusive(() => this.runScriptNow(text, write));
   }
 
   private async runScriptNow(text: string, write: (chunk: string) => void): Promise<number> {
