@@ -48,6 +48,37 @@ export interface ScriptResult {
   failedLine: number;
 }
 
+export type LessonProgress = 'new' | 'solved' | 'solved-with-help';
+
+export interface LessonSummary {
+  id: string; // "01-life-of-an-io"
+  title: string;
+  summary: string;
+  progress: LessonProgress;
+}
+
+export interface GoalView {
+  description: string;
+  met: boolean;
+  /** What is still missing, in the learner's words (empty when met). */
+  message: string;
+}
+
+export interface LessonView {
+  id: string;
+  title: string;
+  /** The lesson text, markdown. */
+  body: string;
+  goals: GoalView[];
+  /** Hints shown so far, in order. */
+  hints: string[];
+  hintsLeft: number;
+  solved: boolean;
+  solvedWithHelp: boolean;
+  /** The lesson after this one, if any. */
+  next: string | undefined;
+}
+
 export interface StackApi {
   /** Boots the default scenario (idempotent) and says which engine runs. */
   start(): Promise<EngineInfo>;
@@ -68,4 +99,21 @@ export interface StackApi {
    * previous subscriber, if any, is replaced.
    */
   onFrames(callback: (frame: StatsFrame) => void): Promise<void>;
+  /** The lessons, in order, with the learner's progress. */
+  lessons(): Promise<LessonSummary[]>;
+  /** Opens a lesson on a fresh host (its starter state), or the sandbox with `null`. */
+  openLesson(id: string | null): Promise<LessonView | null>;
+  /** The open lesson's state now (goals are re-evaluated after every console line). */
+  lessonState(): Promise<LessonView | null>;
+  nextHint(): Promise<LessonView | null>;
+  /** Replays the solution and marks the lesson solved with help (the page asks the learner first). */
+  showSolution(): Promise<LessonView | null>;
+  /** The console's history, oldest first (kept with the lab). */
+  consoleHistory(): Promise<string[]>;
+  /** The whole sandbox lab (state and blocks) as one JSON file's text. */
+  exportLab(): Promise<string>;
+  /** Replaces the sandbox lab with an export file's; a file that is not a lab, or a broken one, changes nothing. */
+  importLab(text: string): Promise<void>;
+  /** Back to the scenario as shipped (the page asks first). */
+  resetLab(): Promise<void>;
 }

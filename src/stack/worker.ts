@@ -1,50 +1,44 @@
-// The stack's module worker: boots a host on the classroom scenario on first use and exposes the
-// worker API with comlink. Blocks live in IndexedDB here, so a lab survives a reload.
+// The stack's module worker: opens the lab on first use and exposes the worker API with comlink.
+// Everything runs here; the page only asks.
 
 import { expose } from 'comlink';
 import type { StackApi } from './api';
-import { LabSession } from './cli/script';
-import { Host } from './host';
 import { discoveredInventory } from './inventory';
+import { lessonsFromFiles } from './lessons/loader';
 import type { StatsFrame } from './workbench/frames';
+import { Lab } from './workbench/lab';
 import { snapshot } from './workbench/snapshot';
-import { TimeControl } from './workbench/time-control';
 
-interface Lab {
-  session: LabSession;
-  time: TimeControl;
-}
+// The lessons ship as text in the bundle (content, not code): lessons/NN-slug/*.
+const lessons = lessonsFromFiles(import.meta.glob('/lessons/*/*', { query: '?raw', eager: true, import: 'default' }) as Record<string, string>);
 
-let booting: Promise<Lab> | undefined;
+let opening: Promise<Lab> | undefined;
 let frameListener: ((frame: StatsFrame) => void) | undefined;
 
 function lab(): Promise<Lab> {
-  booting ??= Host.boot({ store: typeof indexedDB === 'undefined' ? 'memory' : 'indexeddb' }).then((host) => {
-    const session = new LabSession(host);
-    const time = new TimeControl(session, (frame) => frameListener?.(frame));
-    return { session, time };
-  });
-  return booting;
-}
-
-async function session(): Promise<LabSession> {
-  return (await lab()).session;
+  opening ??= Lab.open({ lessons, onFrame: (frame) => frameListener?.(frame), persistent: typeof indexedDB !== 'undefined' });
+  return opening;
 }
 
 const api: StackApi = {
   async start() {
-    const { engine, reason } = (await session()).host.engines;
+    const { engine, reason } = (await lab()).host.engines;
     return reason ? { engine, reason } : { engine };
   },
   async inventory() {
-    return discoveredInventory((await session()).host);
+    return discoveredInventory((await lab()).host);
   },
   async run(line) {
-    return (await session()).run(line);
+    return (await lab()).run(line);
+  },
+  async runScript(text) {
+    let transcript = '';
+    const failedLine = await (await lab()).session.runScript(text, (chunk) => (transcript += chunk));
+    return { transcript, failedLine };
   },
   async snapshot() {
-    const { session } = await lab();
-    return session.exclusive(async () => snapshot(session.host));
+    const l = await lab();
+    return l.session.exclusive(async () => snapshot(l.host));
   },
   async setSpeed(speed) {
     (await lab()).time.setSpeed(speed);
@@ -55,10 +49,44 @@ const api: StackApi = {
   async onFrames(callback) {
     frameListener = callback;
   },
-  async runScript(text) {
-    let transcript = '';
-    const failedLine = await (await session()).runScript(text, (chunk) => (transcript += chunk));
-    return { transcript, failedLine };
+  async lessons() {
+    return (await lab()).lessonSummaries();
+  },
+  async openLesson(id) {
+    const l = await lab();
+    if (id === null) {
+      await l.openSandbox();
+      return null;
+    }
+    const lesson = lessons.find((x) => x.id === id);
+    if (!lesson) throw new Error(`no lesson ${id}`);
+    await l.openLesson(lesson);
+    return l.lessonView();
+  },
+  async lessonState() {
+    return (await lab()).lessonView();
+  },
+  async nextHint() {
+    const l = await lab();
+    l.lesson?.nextHint();
+    return l.lessonView();
+  },
+  async showSolution() {
+    const l = await lab();
+    await l.showSolution();
+    return l.lessonView();
+  },
+  async consoleHistory() {
+    return (await lab()).consoleHistory;
+  },
+  async exportLab() {
+    return (await lab()).exportFile();
+  },
+  async importLab(text) {
+    await (await lab()).importFile(text);
+  },
+  async resetLab() {
+    await (await lab()).reset();
   },
 };
 

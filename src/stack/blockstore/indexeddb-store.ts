@@ -140,6 +140,33 @@ export class IndexedDbBlockStore implements BlockStore {
     }, DESTAGE_DELAY_MS);
   }
 
+  /** Every persisted extent (after writing out what is dirty), for a lab export. */
+  async exportExtents(): Promise<{ volume: string; extent: number; data: Uint8Array }[]> {
+    await new Promise<void>((resolve, reject) => this.flushSoon((error) => (error ? reject(error) : resolve())));
+    const store = this.db.transaction(STORE, 'readonly').objectStore(STORE);
+    const [keys, values] = await Promise.all([request(store.getAllKeys()), request(store.getAll())]);
+    return (keys as ExtentKey[]).map(([volume, extent], i) => ({ volume, extent, data: values[i] as Uint8Array }));
+  }
+
+  /**
+   * Replaces every extent with `extents` in one transaction: all of them land, or (a quota error,
+   * a crash) none do and the old blocks stay. The volumes must be opened again afterwards.
+   */
+  async replaceExtents(extents: { volume: string; extent: number; data: Uint8Array }[]): Promise<void> {
+    const tx = this.db.transaction(STORE, 'readwrite');
+    const store = tx.objectStore(STORE);
+    store.clear();
+    for (const e of extents) store.put(e.data, [e.volume, e.extent]);
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => reject(describe(tx.error));
+    });
+    for (const volume of this.volumes.values()) {
+      for (const [, addr] of volume.cached.entries()) this.arena.free(addr, EXTENT_SIZE);
+    }
+    this.volumes.clear();
+  }
+
   async clear(): Promise<void> {
     const tx = this.db.transaction(STORE, 'readwrite');
     tx.objectStore(STORE).clear();

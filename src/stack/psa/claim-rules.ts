@@ -110,9 +110,15 @@ export class ClaimRules {
     return this.file.map((r) => ({ ...r }));
   }
 
-  /** Replaces the file rules (restoring a saved lab). */
-  setFileRules(rules: ClaimRule[]): void {
-    this.file = rules.map((r) => ({ ...r }));
+  /** User rules the VMkernel applies now (loaded from the file rules at some point). */
+  runtimeUserRules(): ClaimRule[] {
+    return this.runtimeUser.map((r) => ({ ...r }));
+  }
+
+  /** Restores both sets of user rules (a saved lab). */
+  restore(file: ClaimRule[], runtime: ClaimRule[]): void {
+    this.file = file.map((r) => ({ ...r }));
+    this.runtimeUser = runtime.map((r) => ({ ...r }));
   }
 }
 

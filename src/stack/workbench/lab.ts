@@ -1,0 +1,175 @@
+// The lab the page works on: a host with its console session and time controls, either the
+// sandbox (blocks and state kept in IndexedDB, so it survives a reload) or a lesson (a fresh host
+// in memory, its goals checked after every line). Lesson progress is kept with the sandbox's state.
+
+import type { ConsoleResult, LessonProgress, LessonSummary, LessonView } from '../api';
+import type { IndexedDbBlockStore } from '../blockstore/indexeddb-store';
+import { LabSession } from '../cli/script';
+import { Host } from '../host';
+import { LessonRun } from '../lessons/engine';
+import type { Lesson } from '../lessons/lesson';
+import type { StatsFrame } from './frames';
+import { captureState, restoreState } from './lab-state';
+import { exportLab, LabStore, readExport } from './lab-store';
+import { TimeControl } from './time-control';
+
+export interface LabOptions {
+  lessons: Lesson[];
+  onFrame: (frame: StatsFrame) => void;
+  /** IndexedDB in the browser; memory (nothing kept) where there is none. */
+  persistent: boolean;
+}
+
+const MAX_HISTORY = 500;
+
+export class Lab {
+  session!: LabSession;
+  time!: TimeControl;
+  lesson: LessonRun | undefined;
+  private sandbox: Host | undefined;
+  private store: LabStore | undefined;
+  private history: string[] = [];
+  private progress: Record<string, LessonProgress> = {};
+
+  private constructor(private readonly options: LabOptions) {}
+
+  static async open(options: LabOptions): Promise<Lab> {
+    const lab = new Lab(options);
+    await lab.openSandbox();
+    return lab;
+  }
+
+  get host(): Host {
+    return this.session.host;
+  }
+
+  /** The sandbox: the persistent lab, restored as it was left. */
+  async openSandbox(): Promise<void> {
+    this.time?.stop();
+    this.lesson = undefined;
+    if (!this.sandbox) {
+      const persistent = this.options.persistent;
+      this.sandbox = await Host.boot({ store: persistent ? 'indexeddb' : 'memory' });
+      if (persistent) {
+        this.store ??= await LabStore.open();
+        const saved = await this.store.load();
+        if (saved) {
+          restoreState(this.sandbox, saved);
+          this.history = saved.consoleHistory;
+          this.progress = saved.lessons;
+        }
+      }
+    }
+    this.use(this.sandbox);
+  }
+
+  async openLesson(lesson: Lesson): Promise<void> {
+    this.time?.stop();
+    const host = await Host.boot({ store: 'memory' });
+    this.use(host);
+    this.lesson = new LessonRun(lesson, host, this.session);
+    await this.lesson.start();
+  }
+
+  /** One console line: recorded, run, the lesson's goals re-checked, the lab saved. */
+  async run(line: string): Promise<ConsoleResult> {
+    const trimmed = line.trim();
+    if (trimmed !== '') this.history = [...this.history, trimmed].slice(-MAX_HISTORY);
+    const result = this.lesson ? await this.lesson.run(line) : await this.session.run(line);
+    if (this.lesson) this.noteProgress();
+    await this.save();
+    return result;
+  }
+
+  get consoleHistory(): string[] {
+    return [...this.history];
+  }
+
+  lessonSummaries(): LessonSummary[] {
+    return this.options.lessons.map((l) => ({ id: l.id, title: l.title, summary: l.summary, progress: this.progress[l.id] ?? 'new' }));
+  }
+
+  lessonView(): LessonView | null {
+    const run = this.lesson;
+    if (!run) return null;
+    const lessons = this.options.lessons;
+    const at = lessons.findIndex((l) => l.id === run.lesson.id);
+    return {
+      id: run.lesson.id,
+      title: run.lesson.title,
+      body: run.lesson.body,
+      goals: run.status.map((g) => ({ description: g.description, met: g.met, message: g.met ? '' : g.message })),
+      hints: run.hints,
+      hintsLeft: run.lesson.hints.length - run.hints.length,
+      solved: run.solved,
+      solvedWithHelp: run.solvedWithHelp,
+      next: lessons[at + 1]?.id,
+    };
+  }
+
+  async showSolution(): Promise<void> {
+    if (!this.lesson) return;
+    await this.lesson.showSolution();
+    this.noteProgress();
+    await this.save();
+  }
+
+  async exportFile(): Promise<string> {
+    const sandbox = await this.sandboxHost();
+    if (sandbox.store.kind !== 'indexeddb') throw new Error('this lab keeps no blocks to export (no IndexedDB here)');
+    return exportLab(this.capture(sandbox), sandbox.store as IndexedDbBlockStore);
+  }
+
+  /** Replaces the sandbox with an export file's lab. A bad file changes nothing. */
+  async importFile(text: string): Promise<void> {
+    const { state, extents } = readExport(text);
+    const sandbox = await this.sandboxHost();
+    if (sandbox.store.kind !== 'indexeddb') throw new Error('this lab cannot keep blocks (no IndexedDB here)');
+    await (sandbox.store as IndexedDbBlockStore).replaceExtents(extents);
+    await this.store!.save(state);
+    await this.reboot();
+  }
+
+  /** Back to the scenario as shipped: no changes, no blocks, no history (lesson progress kept). */
+  async reset(): Promise<void> {
+    const sandbox = await this.sandboxHost();
+    await sandbox.store.clear();
+    await this.store?.clear();
+    this.history = [];
+    await this.reboot();
+    await this.save();
+  }
+
+  private async reboot(): Promise<void> {
+    this.time?.stop();
+    this.sandbox?.close();
+    this.sandbox = undefined;
+    await this.openSandbox();
+  }
+
+  private async sandboxHost(): Promise<Host> {
+    if (!this.sandbox) await this.openSandbox();
+    return this.sandbox!;
+  }
+
+  private use(host: Host): void {
+    this.session = new LabSession(host);
+    this.time = new TimeControl(this.session, this.options.onFrame);
+  }
+
+  private noteProgress(): void {
+    const run = this.lesson;
+    if (!run || !run.solved) return;
+    const id = run.lesson.id;
+    if (this.progress[id] !== 'solved') this.progress[id] = run.solvedWithHelp ? 'solved-with-help' : 'solved';
+  }
+
+  private capture(host: Host) {
+    return captureState(host, { consoleHistory: this.history, lessons: this.progress });
+  }
+
+  private async save(): Promise<void> {
+    if (!this.store || !this.sandbox) return;
+    await this.store.save(this.capture(this.sandbox));
+  }
+}
