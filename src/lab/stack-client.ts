@@ -49,6 +49,15 @@ export function createStackClient(): StackClient {
     step: (us) => call(() => remote.step(us)),
     // The callback crosses as a comlink proxy: one message per frame, batched by the worker.
     onFrames: (callback) => call(() => remote.onFrames(proxy(callback))),
+    lessons: () => call(() => remote.lessons()),
+    openLesson: (id) => call(() => remote.openLesson(id)),
+    lessonState: () => call(() => remote.lessonState()),
+    nextHint: () => call(() => remote.nextHint()),
+    showSolution: () => call(() => remote.showSolution()),
+    consoleHistory: () => call(() => remote.consoleHistory()),
+    exportLab: () => call(() => remote.exportLab()),
+    importLab: (text) => call(() => remote.importLab(text)),
+    resetLab: () => call(() => remote.resetLab()),
   };
   return { api, terminate };
 }
