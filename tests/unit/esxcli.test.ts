@@ -616,3 +616,12 @@ describe('robustness', () => {
     expect(ok('').split('\n')[0]).toBe('Usage: esxcli {cmd} [cmd options]');
   });
 });
+
+describe('working paths follow the PSP settings at once', () => {
+  it('a new Fixed preferred path is the working path before any I/O', () => {
+    const before = ok(`storage nmp device list -d ${AA0}`);
+    expect(before).toMatch(/Working Paths: vmhba1:C0:T3:L0/);
+    ok(`storage nmp psp fixed deviceconfig set -d ${AA0} -p vmhba2:C0:T3:L0`);
+    expect(ok(`storage nmp device list -d ${AA0}`)).toMatch(/Working Paths: vmhba2:C0:T3:L0/);
+  });
+});

@@ -201,6 +201,16 @@ export class Nmp implements Mpp, TimerTarget {
     this.evaluate(device);
   }
 
+  /**
+   * The device's PSP settings changed (a preferred path, RR limits): what it reports as working
+   * paths is its choice from now on, as ESXi shows it at once, before any I/O.
+   */
+  pspSettingsChanged(device: NmpDevice): void {
+    for (const p of device.paths) p.lastChosen = 0;
+    device.selections = 0;
+    this.chooseFirstPath(device);
+  }
+
   // ---- the I/O path ----
 
   start(io: IoRequest): void {

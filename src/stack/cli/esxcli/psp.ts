@@ -53,6 +53,7 @@ const fixedSet: CommandSpec = {
     }
     // The Fixed PSP reads `preferred` on every command, so it moves (fails back) to the path by itself.
     for (const p of device.paths) p.preferred = p === path;
+    host.nmp.pspSettingsChanged(device);
     return '';
   },
 };

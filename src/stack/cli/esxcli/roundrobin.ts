@@ -74,6 +74,7 @@ const set: CommandSpec = {
     else if (opts.bytes !== undefined && opts.iops === undefined) config.limitType = 'bytes';
     for (const [option, key] of numbers) if (opts[option] !== undefined) config[key] = num(opts, option)!;
     if (opts.useano !== undefined) config.useANO = opts.useano === true;
+    host.nmp.pspSettingsChanged(device);
     return '';
   },
 };
