@@ -44,6 +44,7 @@ export function createStackClient(): StackClient {
     inventory: () => call(() => remote.inventory()),
     run: (line) => call(() => remote.run(line)),
     runScript: (text) => call(() => remote.runScript(text)),
+    esxtop: (screen) => call(() => remote.esxtop(screen)),
     snapshot: () => call(() => remote.snapshot()),
     setSpeed: (speed) => call(() => remote.setSpeed(speed)),
     step: (us) => call(() => remote.step(us)),

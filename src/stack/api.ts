@@ -88,6 +88,8 @@ export interface StackApi {
   run(line: string): Promise<ConsoleResult>;
   /** Runs a lab script, as `npx pathlab run` does. */
   runScript(text: string): Promise<ScriptResult>;
+  /** One esxtop screen for the page's esxtop tab: not a console line, so it is not in the history. */
+  esxtop(screen: 'adapter' | 'device' | 'path' | 'vm'): Promise<string>;
   /** Everything the workbench shows, as plain data. */
   snapshot(): Promise<LabSnapshot>;
   /** Time controls: paused, 1x, 10x or as fast as possible. */

@@ -3,6 +3,7 @@
 
 import { expose } from 'comlink';
 import type { StackApi } from './api';
+import { esxtop } from './cli/esxtop';
 import { discoveredInventory } from './inventory';
 import { lessonsFromFiles } from './lessons/loader';
 import type { StatsFrame } from './workbench/frames';
@@ -35,6 +36,10 @@ const api: StackApi = {
     let transcript = '';
     const failedLine = await (await lab()).session.runScript(text, (chunk) => (transcript += chunk));
     return { transcript, failedLine };
+  },
+  async esxtop(screen) {
+    const l = await lab();
+    return l.session.exclusive(async () => esxtop(l.host, screen));
   },
   async snapshot() {
     const l = await lab();

@@ -38,8 +38,12 @@ test('the first page shows the engine and every LUN of the default scenario', as
   await expect(page.getByRole('heading', { level: 1, name: 'PathLab' })).toBeVisible();
   await expect(page.getByRole('banner')).toContainText('Engine: WebAssembly');
 
+  // The inventory read through SCSI commands is the workbench's Arrays tab.
+  await page.getByRole('tab', { name: 'Arrays', exact: true }).click();
+  const arrays = page.getByRole('tabpanel');
+
   for (const array of expected) {
-    const section = page.getByRole('region', { name: array.name, exact: true });
+    const section = arrays.getByRole('region', { name: array.name, exact: true });
     await expect(section.getByRole('heading', { level: 2, name: array.name, exact: true })).toBeVisible();
     await expect(section).toContainText(`Personality: ${personality[array.personality]}`);
 
@@ -61,7 +65,7 @@ test('the first page shows the engine and every LUN of the default scenario', as
       ]);
     }
   }
-  await expect(page.getByRole('region')).toHaveCount(expected.length);
+  await expect(arrays.getByRole('region')).toHaveCount(expected.length);
   await expect(page.getByRole('alert')).toHaveCount(0);
 
   await page.screenshot({ path: join(testInfo.project.outputDir, 'screenshots', 'first-page.png'), fullPage: true });

@@ -1,0 +1,167 @@
+// The workbench's shared state: the latest snapshot, a bounded ring of stats frames, the console
+// log and the lesson view. Everything that changes the stack goes through `run`, which echoes the
+// command in the console, so a change made with the mouse shows up as the command that does it.
+import type { ArrayInventory, LabSnapshot, LessonSummary, LessonView, Speed, StackApi, StatsFrame } from '../stack/api';
+
+export const FRAME_RING = 300;
+const SNAPSHOT_MIN_MS = 250; // at most ~4 snapshots a second while frames arrive
+
+export interface LogEntry {
+  id: number;
+  kind: 'command' | 'output' | 'error';
+  text: string;
+}
+
+export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export class Workbench {
+  snapshot = $state.raw<LabSnapshot | null>(null);
+  /** The arrays' LUNs as read through SCSI commands (INQUIRY, VPD 0x83, READ CAPACITY). */
+  inventory = $state.raw<ArrayInventory[] | null>(null);
+  frames = $state.raw<StatsFrame[]>([]);
+  log = $state.raw<LogEntry[]>([]);
+  speed = $state<Speed>('paused');
+  lessons = $state.raw<LessonSummary[]>([]);
+  lesson = $state.raw<LessonView | null>(null);
+  lessonError = $state<string | null>(null);
+  /** The device the device panel shows. */
+  selectedDevice = $state<string | null>(null);
+
+  private nextId = 0;
+  private lastSnapshotAt = 0;
+  private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+
+  constructor(readonly api: StackApi) {}
+
+  /** Virtual time in seconds: the newest of the snapshot's and the last frame's. */
+  get nowUs(): number {
+    const frame = this.frames.at(-1);
+    return Math.max(frame?.nowUs ?? 0, this.snapshot?.nowUs ?? 0);
+  }
+
+  async init(): Promise<void> {
+    await this.refresh();
+    await this.api.onFrames((frame) => this.addFrame(frame));
+    await this.refreshLessons();
+    this.inventory = await this.api.inventory();
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.snapshotTimer);
+  }
+
+  print(kind: LogEntry['kind'], text: string): void {
+    this.log = [...this.log, { id: this.nextId++, kind, text }].slice(-500);
+  }
+
+  /** Runs one console line, echoed; then refreshes the snapshot and the lesson state. */
+  async run(line: string): Promise<boolean> {
+    this.print('command', line);
+    let ok = false;
+    try {
+      const result = await this.api.run(line);
+      ok = result.ok;
+      if (result.output !== '') this.print(result.ok ? 'output' : 'error', result.output.replace(/\n$/, ''));
+    } catch (e) {
+      this.print('error', errorText(e));
+    }
+    await this.refresh();
+    await this.refreshLessonState();
+    return ok;
+  }
+
+  async setSpeed(speed: Speed): Promise<void> {
+    this.speed = speed;
+    await this.api.setSpeed(speed);
+    await this.refresh();
+  }
+
+  async step(us: number): Promise<void> {
+    await this.api.step(us);
+    await this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    if (this.closed) return;
+    this.lastSnapshotAt = performance.now();
+    try {
+      this.snapshot = await this.api.snapshot();
+    } catch (e) {
+      if (!this.closed) this.print('error', `snapshot: ${errorText(e)}`);
+    }
+  }
+
+  private addFrame(frame: StatsFrame): void {
+    if (this.closed) return;
+    const ring = this.frames.length >= FRAME_RING ? this.frames.slice(1 - FRAME_RING) : this.frames.slice();
+    ring.push(frame);
+    this.frames = ring;
+    this.scheduleSnapshot();
+  }
+
+  private scheduleSnapshot(): void {
+    if (this.snapshotTimer !== undefined) return;
+    const wait = Math.max(0, SNAPSHOT_MIN_MS - (performance.now() - this.lastSnapshotAt));
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = undefined;
+      void this.refresh();
+    }, wait);
+  }
+
+  // Lessons: the worker side may not be there yet; its errors go to the lesson pane.
+  private async lessonCall<T>(call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      const value = await call();
+      this.lessonError = null;
+      return value;
+    } catch (e) {
+      this.lessonError = errorText(e);
+      return undefined;
+    }
+  }
+
+  async refreshLessons(): Promise<void> {
+    const list = await this.lessonCall(() => this.api.lessons());
+    if (list) this.lessons = list;
+    if (list) await this.refreshLessonState();
+  }
+
+  async refreshLessonState(): Promise<void> {
+    if (this.lessonError !== null && this.lessons.length === 0) return;
+    const view = await this.lessonCall(() => this.api.lessonState());
+    if (view !== undefined) this.setLesson(view);
+  }
+
+  private setLesson(view: LessonView | null): void {
+    const solvedNow = view?.solved && !this.lesson?.solved && view.id === this.lesson?.id;
+    this.lesson = view;
+    if (solvedNow) void this.lessonCall(() => this.api.lessons()).then((l) => l && (this.lessons = l));
+  }
+
+  async openLesson(id: string | null): Promise<void> {
+    const view = await this.lessonCall(() => this.api.openLesson(id));
+    if (view === undefined) return;
+    this.lesson = view;
+    this.frames = [];
+    this.print('output', id === null ? 'Sandbox: a fresh host, no lesson.' : `Lesson ${view?.title ?? id} opened on a fresh host.`);
+    await this.refresh();
+    const list = await this.lessonCall(() => this.api.lessons());
+    if (list) this.lessons = list;
+    this.inventory = await this.api.inventory().catch(() => this.inventory);
+  }
+
+  async nextHint(): Promise<void> {
+    const view = await this.lessonCall(() => this.api.nextHint());
+    if (view !== undefined) this.lesson = view;
+  }
+
+  async showSolution(): Promise<void> {
+    const view = await this.lessonCall(() => this.api.showSolution());
+    if (view !== undefined) this.setLesson(view);
+    await this.refresh();
+    const list = await this.lessonCall(() => this.api.lessons());
+    if (list) this.lessons = list;
+  }
+}
