@@ -13,7 +13,7 @@
 
 import type { Host } from '../host';
 import { rates, type CounterSnapshot, type EsxtopRates } from '../psa/stats';
-import { vmCounters, vmSnapshot, type VmCounterSnapshot } from '../sim/workload';
+import { vmCounters, vmSnapshot, type VmCounterSnapshot } from '../sim/workload-host';
 
 export type EsxtopScreen = 'adapter' | 'device' | 'path' | 'vm';
 export const ESXTOP_SCREENS: readonly EsxtopScreen[] = ['adapter', 'device', 'path', 'vm'];

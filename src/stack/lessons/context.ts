@@ -5,7 +5,7 @@
 import type { FioHandle } from '../cli/fio';
 import type { Host } from '../host';
 import type { PathImpl } from '../psa/path';
-import { vmCounters } from '../sim/workload';
+import { vmCounters } from '../sim/workload-host';
 
 export interface RecordedCommand {
   line: string;

@@ -19,7 +19,7 @@
 //   VM's KAVG/QAVG (not in the device's, the command reaches the device queue after the wait).
 //   Both pacers are GCRA token buckets without burst: at most one command per 1/rate.
 // - Shares: when it starts, the job sets its world's shares in the device's SFQ scheduler (the
-//   VM's shares, or options.shares, default 1000): the host does not do it (see report).
+//   VM's shares, or options.shares, default 1000), so a lab world gets its shares too.
 // - Verify: every write stamps every block it carries (16-byte header: LBA as u64, write sequence
 //   number, a check word; the rest a window of a fixed pseudo-random table in the arena, at an
 //   offset from a hash of LBA and sequence: one native copy per block). The expected
@@ -38,9 +38,13 @@
 import type { Host, Vm } from '../host';
 import type { LogicalDevice } from '../psa/device';
 import type { IoRequest } from '../psa/io-request';
-import { IoCounters, type CounterSnapshot } from '../psa/stats';
 import type { TimerTarget } from './clock';
+import { DirectionStats } from './latency-log';
 import { SeededRandom } from './random';
+import {
+  blockMatches, deviceTrack, MAX_BLOCK_WORDS, Pacer, patternWord, stampBlock, state, UNKNOWN, vmCounters,
+  type DeviceTrack, type VmIoCounters,
+} from './workload-host';
 
 export type RwMode = 'read' | 'write' | 'rw' | 'randread' | 'randwrite' | 'randrw';
 export const RW_MODES: readonly RwMode[] = ['read', 'write', 'rw', 'randread', 'randwrite', 'randrw'];
@@ -61,241 +65,6 @@ export const BLOCKED_RETRY_US = 50;
 /** Units a random pick probes past a busy one before the slot waits. */
 const RANDOM_PROBES = 256;
 /** Expected-stamp value of a block whose last write failed: its content is unknown. */
-const UNKNOWN = 0xffffffff;
-const MAGIC = 0x504c4142; // "PLAB"
-
-// ---- latency histogram (fio's io_u_plat: FIO_IO_U_PLAT_BITS 6, values in ns) ----
-
-const PLAT_BITS = 6;
-const PLAT_VAL = 1 << PLAT_BITS;
-/** 34 groups: up to 2^39 ns (~550 s); slower commands land in the last bucket. */
-const PLAT_GROUPS = 34;
-export const PLAT_NR = PLAT_GROUPS * PLAT_VAL;
-
-/** fio's default percentile list. */
-export const FIO_PERCENTILES = [1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99];
-
-function platIndex(ns: number): number {
-  const hi = Math.floor(ns / 4294967296);
-  const msb = hi > 0 ? 63 - Math.clz32(hi) : 31 - Math.clz32(ns >>> 0);
-  if (msb <= PLAT_BITS) return ns >>> 0;
-  const errorBits = msb - PLAT_BITS;
-  const base = (errorBits + 1) << PLAT_BITS;
-  const offset = (PLAT_VAL - 1) & Math.floor(ns / 2 ** errorBits);
-  return Math.min(base + offset, PLAT_NR - 1);
-}
-
-/** The value a bucket stands for (its midpoint), in ns, as fio's plat_idx_to_val. */
-export function platValueNs(index: number): number {
-  if (index < PLAT_VAL << 1) return index;
-  const errorBits = (index >> PLAT_BITS) - 1;
-  const base = 2 ** (errorBits + PLAT_BITS);
-  const k = index % PLAT_VAL;
-  return base + (k + 0.5) * 2 ** errorBits;
-}
-
-export class LatencyLog {
-  readonly buckets = new Float64Array(PLAT_NR);
-  samples = 0;
-  minUs = Infinity;
-  maxUs = 0;
-  sumUs = 0;
-  sumSqUs = 0;
-
-  add(us: number): void {
-    this.buckets[platIndex(Math.max(0, Math.round(us * 1000)))]++;
-    this.samples++;
-    if (us < this.minUs) this.minUs = us;
-    if (us > this.maxUs) this.maxUs = us;
-    this.sumUs += us;
-    this.sumSqUs += us * us;
-  }
-
-  get meanUs(): number {
-    return this.samples > 0 ? this.sumUs / this.samples : 0;
-  }
-
-  /** Sample standard deviation, µs. */
-  get stdevUs(): number {
-    if (this.samples < 2) return 0;
-    const n = this.samples;
-    return Math.sqrt(Math.max(0, (this.sumSqUs - (this.sumUs * this.sumUs) / n) / (n - 1)));
-  }
-
-  /** Percentiles (fio's calc_clat_percentiles), in ns: bucket midpoints. */
-  percentilesNs(list: readonly number[] = FIO_PERCENTILES): number[] {
-    const out = new Array<number>(list.length).fill(0);
-    if (this.samples === 0) return out;
-    let sum = 0;
-    let j = 0;
-    for (let i = 0; i < PLAT_NR && j < list.length; i++) {
-      sum += this.buckets[i];
-      while (j < list.length && sum >= (list[j] / 100) * this.samples) out[j++] = platValueNs(i);
-    }
-    return out;
-  }
-}
-
-export class DirectionStats {
-  /** Commands completed successfully, and their bytes. */
-  ios = 0;
-  bytes = 0;
-  /** Commands that failed back to the issuer. */
-  errors = 0;
-  readonly lat = new LatencyLog();
-}
-
-// ---- per-host state shared by all jobs ----
-
-/** Expected stamps and in-flight marks per block of one device, shared by the host's jobs. */
-interface DeviceTrack {
-  /** Sequence number of the last acknowledged write per block; 0 never written, UNKNOWN failed. */
-  seq: Uint32Array;
-  /** -1: a write in flight; n > 0: n reads in flight. */
-  busy: Int16Array;
-  nextSeq: number;
-}
-
-/** A GCRA pacer without burst: at most one command per 1/rate. */
-class Pacer {
-  tat = 0;
-  when(t: number): number {
-    return Math.max(t, this.tat);
-  }
-  take(t: number, rate: number): void {
-    this.tat = Math.max(this.tat, t) + 1e6 / rate;
-  }
-}
-
-/** Per-VM counters: esxtop's plus read and write latency sums for LAT/rd and LAT/wr. */
-export class VmIoCounters extends IoCounters {
-  readUs = 0;
-  writeUs = 0;
-}
-
-interface HostWorkloads {
-  devices: Map<string, DeviceTrack>;
-  vmCounters: Map<string, VmIoCounters>;
-  vmPacers: Map<string, Pacer>;
-  /** Free requests by data capacity: IoPath keeps every request it made, so jobs reuse them. */
-  pool: Map<number, IoRequest[]>;
-  running: Set<Workload>;
-  /** Arena address of the stamp pattern table, -1 until the first job needs it. */
-  patternAddr: number;
-}
-
-const registry = new WeakMap<Host, HostWorkloads>();
-
-function state(host: Host): HostWorkloads {
-  let s = registry.get(host);
-  if (!s) {
-    s = { devices: new Map(), vmCounters: new Map(), vmPacers: new Map(), pool: new Map(), running: new Set(), patternAddr: -1 };
-    registry.set(host, s);
-  }
-  return s;
-}
-
-/** The I/O counters of a VM (all its disks, all its jobs), created on first use. */
-export function vmCounters(host: Host, vm: string): VmIoCounters {
-  const s = state(host);
-  let c = s.vmCounters.get(vm);
-  if (!c) s.vmCounters.set(vm, (c = new VmIoCounters()));
-  return c;
-}
-
-export interface VmCounterSnapshot extends CounterSnapshot {
-  readUs: number;
-  writeUs: number;
-}
-
-export function vmSnapshot(c: VmIoCounters): VmCounterSnapshot {
-  return { ...c.snapshot(), readUs: c.readUs, writeUs: c.writeUs };
-}
-
-/** Jobs of the host that have started and not finished. */
-export function runningWorkloads(host: Host): Workload[] {
-  return [...state(host).running];
-}
-
-function deviceTrack(host: Host, device: LogicalDevice, blocks: number): DeviceTrack {
-  const s = state(host);
-  let t = s.devices.get(device.id);
-  if (!t) {
-    t = { seq: new Uint32Array(blocks), busy: new Int16Array(blocks), nextSeq: 1 };
-    s.devices.set(device.id, t);
-  } else if (t.seq.length < blocks) {
-    const seq = new Uint32Array(blocks);
-    seq.set(t.seq);
-    const busy = new Int16Array(blocks);
-    busy.set(t.busy);
-    t.seq = seq;
-    t.busy = busy;
-  }
-  return t;
-}
-
-
-// ---- block stamps ----
-
-function stampHash(lba: number, seq: number): number {
-  let h = Math.imul((lba >>> 0) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul((seq ^ Math.floor(lba / 4294967296)) + 0x27d4eb2f, 0xc2b2ae35);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x846ca68b);
-  h ^= h >>> 16;
-  return h;
-}
-
-/** Words of the pattern table: a block's body is a window of it at an offset from its stamp hash. */
-const PATTERN_OFFSETS = 4096;
-const MAX_BLOCK_WORDS = 16384;
-const PATTERN_WORDS = PATTERN_OFFSETS + MAX_BLOCK_WORDS;
-
-/** The pattern table in the host's arena (so stamping is one native copyWithin per block). */
-function patternWord(host: Host): number {
-  const s = state(host);
-  if (s.patternAddr < 0) {
-    s.patternAddr = host.arena.alloc(PATTERN_WORDS * 4);
-    const u8 = host.arena.u8;
-    const u32 = new Uint32Array(u8.buffer, u8.byteOffset + s.patternAddr, PATTERN_WORDS);
-    let x = 0x2545f491;
-    for (let i = 0; i < PATTERN_WORDS; i++) {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      u32[i] = x;
-    }
-  }
-  return s.patternAddr >>> 2;
-}
-
-/**
- * Writes the stamp of (lba, seq) into `words` u32 words from word index w: LBA (u64), seq, a check
- * word, then the pattern table from an offset chosen by the hash of both. `pat`: the table's word index.
- */
-function stampBlock(u32: Uint32Array, w: number, words: number, lba: number, seq: number, pat: number): void {
-  const h = stampHash(lba, seq);
-  u32[w] = lba >>> 0;
-  u32[w + 1] = Math.floor(lba / 4294967296);
-  u32[w + 2] = seq;
-  u32[w + 3] = MAGIC ^ h;
-  const from = pat + ((h >>> 0) % PATTERN_OFFSETS);
-  u32.copyWithin(w + 4, from, from + words - 4);
-}
-
-/** True if the block at word index w holds exactly the stamp of (lba, seq), or zeros for seq 0. */
-function blockMatches(u32: Uint32Array, w: number, words: number, lba: number, seq: number, pat: number): boolean {
-  if (seq === 0) {
-    for (let i = 0; i < words; i++) if (u32[w + i] !== 0) return false;
-    return true;
-  }
-  const h = stampHash(lba, seq);
-  if (u32[w] !== lba >>> 0 || u32[w + 1] !== Math.floor(lba / 4294967296) || u32[w + 2] !== seq || u32[w + 3] !== (MAGIC ^ h) >>> 0) return false;
-  const from = pat + ((h >>> 0) % PATTERN_OFFSETS) - 4;
-  for (let i = 4; i < words; i++) if (u32[w + i] !== u32[from + i]) return false;
-  return true;
-}
 
 // ---- the job ----
 

@@ -4,7 +4,7 @@
 
 import type { Host } from '../host';
 import { LATENCY_BUCKETS_US, type CounterSnapshot } from '../psa/stats';
-import { vmCounters } from '../sim/workload';
+import { vmCounters } from '../sim/workload-host';
 
 export interface StatsFrame {
   nowUs: number;
