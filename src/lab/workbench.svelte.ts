@@ -26,6 +26,8 @@ export class Workbench {
   lessonError = $state<string | null>(null);
   /** The device the device panel shows. */
   selectedDevice = $state<string | null>(null);
+  /** The console's history, oldest first: the stack keeps it with the lab, so it survives a reload. */
+  history = $state.raw<string[]>([]);
 
   private nextId = 0;
   private lastSnapshotAt = 0;
@@ -45,6 +47,52 @@ export class Workbench {
     await this.api.onFrames((frame) => this.addFrame(frame));
     await this.refreshLessons();
     this.inventory = await this.api.inventory();
+    await this.loadHistory();
+  }
+
+  /** The console history as the stack keeps it (restored with the lab). */
+  async loadHistory(): Promise<void> {
+    try {
+      this.history = await this.api.consoleHistory();
+    } catch (e) {
+      this.print('error', `console history: ${errorText(e)}`);
+    }
+  }
+
+  /** Remembers a line for ↑ recall (the stack records it too when it runs). */
+  remember(line: string): void {
+    if (this.history.at(-1) !== line) this.history = [...this.history, line].slice(-500);
+  }
+
+  // The lab file: export, import and reset replace the whole sandbox, so everything is re-read.
+
+  /** The sandbox lab (state and blocks) as an export file's text. */
+  exportLab(): Promise<string> {
+    return this.api.exportLab();
+  }
+
+  /** Replaces the sandbox with a lab file's; throws (changing nothing) when the file is refused. */
+  async importLab(text: string, name: string): Promise<void> {
+    await this.api.importLab(text);
+    await this.reloadAll();
+    this.print('output', `Lab imported from ${name}: the sandbox now holds its settings, blocks and history.`);
+  }
+
+  /** Back to the scenario as shipped. */
+  async resetLab(): Promise<void> {
+    await this.api.resetLab();
+    await this.reloadAll();
+    this.print('output', 'Lab reset: the sandbox is back to the scenario as shipped (no changes, no blocks, no history).');
+  }
+
+  /** After the sandbox was replaced: its host was rebooted, paused, with no lesson open. */
+  private async reloadAll(): Promise<void> {
+    this.speed = 'paused';
+    this.frames = [];
+    await this.refresh();
+    await this.refreshLessons();
+    this.inventory = await this.api.inventory().catch(() => this.inventory);
+    await this.loadHistory();
   }
 
   close(): void {

@@ -1,0 +1,215 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, expect, type Locator, type Page, type TestInfo } from '@playwright/test';
+
+// The sandbox lab as a learner keeps it: it survives a reload (IndexedDB), goes out as a file and
+// comes back, refuses a file that is not a lab, and lessons are solved by typing at the console.
+
+const ALUA0 = 'naa.600140500a1a00010000000000000000';
+const SET_RR = `esxcli storage nmp device set -d ${ALUA0} --psp VMW_PSP_RR`;
+
+/** Opens the page, records requests and errors, and waits for the stack to be up. */
+async function open(page: Page, baseURL: string | undefined) {
+  const origin = new URL(baseURL!).origin;
+  const requests: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.goto('./');
+  await ready(page);
+  const input = page.getByRole('textbox', { name: 'Console', exact: true });
+  const log = page.getByRole('log');
+  const section = page.getByRole('region', { name: 'Console output and input' });
+  return {
+    console: input,
+    log,
+    /** Types one line at the console and waits until the page has run it (the input is cleared and the line echoed). */
+    async type(line: string) {
+      const echoed = log.locator('pre.command', { hasText: `# ${line}` });
+      const before = await echoed.count();
+      await input.fill(line);
+      await input.press('Enter');
+      await expect(input).toHaveValue('');
+      await expect(echoed).toHaveCount(before + 1);
+      // The next line must not start before this one finished (output printed, state refreshed).
+      await expect(section).toHaveAttribute('aria-busy', 'false', { timeout: 30_000 });
+    },
+    /** Nothing left the origin and nothing went to the browser console as an error. */
+    async verifyClean() {
+      expect(requests.filter((u) => new URL(u).origin !== origin)).toEqual([]);
+      expect(errors).toEqual([]);
+    },
+  };
+}
+
+async function ready(page: Page) {
+  await expect(page.getByRole('banner')).toContainText('Engine: WebAssembly');
+  await expect(page.getByRole('button', { name: 'Adapter vmhba1' })).toBeVisible();
+  await expect(page.getByRole('complementary', { name: 'Lesson' }).getByRole('button', { name: 'The life of an I/O' })).toBeVisible();
+}
+
+const shot = (page: Page, info: TestInfo, name: string) =>
+  page.screenshot({ path: join(info.project.outputDir, 'screenshots', `${name}.png`), fullPage: true });
+
+/** The PSP the Devices tab shows for ALUA0. */
+async function pspShown(page: Page): Promise<string> {
+  await page.getByRole('tab', { name: 'Devices', exact: true }).click();
+  return page
+    .getByRole('tabpanel')
+    .locator('tbody tr')
+    .filter({ has: page.locator('td', { hasText: new RegExp(`^${ALUA0}$`) }) })
+    .locator('td[data-column="PSP"]')
+    .innerText();
+}
+
+/** The text of the newest output block in the log. */
+const lastOutput = (log: Locator) => log.locator('pre.output, pre.error').last().innerText();
+
+test('a LUN written in the sandbox keeps its blocks, settings and console history across a reload', async ({ page, baseURL }) => {
+  const lab = await open(page, baseURL);
+  await lab.type('fio --name w --vm web01 --rw write --bs 4k --iodepth 4 --size 1m --runtime 200ms');
+  const write = await lastOutput(lab.log);
+  expect(write).toMatch(/errors: 0/);
+  expect(Number(/io=([\d.]+)MiB/.exec(write)?.[1])).toBeGreaterThanOrEqual(1); // 200 ms covers all of the 1 MiB
+  // Within this host session the job's stamps are known: reading them back verifies clean.
+  await lab.type('fio --name r0 --vm web01 --rw read --bs 4k --iodepth 4 --size 1m --verify');
+  const before = await lastOutput(lab.log);
+  expect(before).toMatch(/verify: [1-9]\d* blocks checked, 0 failed/);
+  expect(before).toMatch(/errors: 0/);
+  const stamped = Number(/verify: (\d+) blocks checked/.exec(before)![1]); // 1 MiB of 512-byte blocks
+  await lab.type(SET_RR);
+  await expect.poll(() => pspShown(page)).toBe('VMW_PSP_RR');
+
+  await page.reload();
+  await ready(page);
+
+  // The setting and the history came back.
+  await expect.poll(() => pspShown(page)).toBe('VMW_PSP_RR');
+  await lab.console.click();
+  await lab.console.press('ArrowUp');
+  await expect(lab.console).toHaveValue(SET_RR);
+  await lab.console.press('ArrowUp');
+  await expect(lab.console).toHaveValue('fio --name r0 --vm web01 --rw read --bs 4k --iodepth 4 --size 1m --verify');
+  await lab.console.fill('');
+
+  // The blocks came back. The rebooted host's jobs do not know the old session's stamps, so they
+  // expect zeros: every block written before the reload now "fails" verify, and the first bad
+  // block carries a stamp of its own LBA with a write sequence number > 0 — the very data the
+  // write job stamped before the reload, read back from IndexedDB. Zeros would pass.
+  await lab.type('fio --name r --vm web01 --rw read --bs 4k --iodepth 4 --size 1m --verify');
+  const after = await lastOutput(lab.log);
+  expect(after).toMatch(/errors: 0/);
+  const m = /verify: (\d+) blocks checked, (\d+) failed\n\s+first bad block: lba=(\d+), expected seq=0, found lba=(\d+) seq=(\d+)/.exec(after);
+  expect(m, after).not.toBeNull();
+  const [, checked, failed, lba, foundLba, seq] = m!.map(Number);
+  expect(checked).toBe(stamped);
+  expect(failed).toBe(stamped); // every block stamped before the reload, none read as zeros
+  expect(foundLba).toBe(lba);
+  expect(seq).toBeGreaterThan(0);
+  // Space never written reads as zeros: a clean verify (db01's second disk, untouched).
+  await lab.type('fio --name z --vm db01 --disk 1 --rw read --bs 4k --iodepth 4 --size 1m --verify');
+  const zeros = await lastOutput(lab.log);
+  expect(zeros).toMatch(/verify: [1-9]\d* blocks checked, 0 failed/);
+  expect(zeros).toMatch(/errors: 0/);
+  await lab.verifyClean();
+});
+
+test('an exported lab, imported after a reset, brings its settings back', async ({ page, baseURL }, info) => {
+  const lab = await open(page, baseURL);
+  await lab.type(SET_RR);
+  await expect.poll(() => pspShown(page)).toBe('VMW_PSP_RR');
+
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export lab' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('pathlab-lab.json');
+  const file = join(info.outputDir, 'pathlab-lab.json');
+  await download.saveAs(file);
+  expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveProperty('blocks');
+
+  // Reset asks first: dismissed, nothing changes.
+  page.once('dialog', (d) => void d.dismiss());
+  await page.getByRole('button', { name: 'Reset lab' }).click();
+  await expect(page.getByRole('button', { name: 'Reset lab' })).toBeEnabled();
+  expect(await pspShown(page)).toBe('VMW_PSP_RR');
+  page.once('dialog', (d) => void d.accept());
+  await page.getByRole('button', { name: 'Reset lab' }).click();
+  await expect(lab.log).toContainText('Lab reset');
+  await expect.poll(() => pspShown(page)).toBe('VMW_PSP_MRU');
+  // The history went with it.
+  await lab.console.press('ArrowUp');
+  await expect(lab.console).toHaveValue('');
+
+  await page.getByLabel('Lab file to import').setInputFiles(file);
+  await expect(lab.log).toContainText('Lab imported from pathlab-lab.json');
+  await expect.poll(() => pspShown(page)).toBe('VMW_PSP_RR');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await lab.console.press('ArrowUp');
+  await expect(lab.console).toHaveValue(SET_RR);
+  await lab.verifyClean();
+});
+
+test('a file that is not a lab is refused with a clear message and changes nothing', async ({ page, baseURL }, info) => {
+  const lab = await open(page, baseURL);
+  await lab.type(SET_RR);
+  await expect.poll(() => pspShown(page)).toBe('VMW_PSP_RR');
+  const importer = page.getByLabel('Lab file to import');
+  const alert = page.getByRole('alert');
+
+  await importer.setInputFiles({ name: 'notes.txt.json', mimeType: 'application/json', buffer: Buffer.from('this is not JSON') });
+  await expect(alert).toContainText('notes.txt.json was refused, nothing changed');
+  await expect(alert).toContainText('not JSON');
+  expect(await pspShown(page)).toBe('VMW_PSP_RR');
+
+  await importer.setInputFiles({ name: 'hello.json', mimeType: 'application/json', buffer: Buffer.from('{"hello":1}') });
+  await expect(alert).toContainText('hello.json was refused, nothing changed');
+  await expect(alert).toContainText('not a PathLab lab');
+  await shot(page, info, 'import-refused');
+  expect(await pspShown(page)).toBe('VMW_PSP_RR');
+  await expect(lab.log).not.toContainText('Lab imported');
+  await lab.console.press('ArrowUp');
+  await expect(lab.console).toHaveValue(SET_RR);
+
+  // And still so after a reload: the refused files did not reach the stored lab.
+  await page.reload();
+  await ready(page);
+  await expect.poll(() => pspShown(page)).toBe('VMW_PSP_RR');
+  await lab.verifyClean();
+});
+
+for (const [id, title] of [
+  ['01-life-of-an-io', 'The life of an I/O'],
+  ['05-failover-fixed-against-mru', 'Failover: Fixed against MRU'],
+] as const) {
+  test(`a learner solves lesson ${id} by typing its solution at the console`, async ({ page, baseURL }, info) => {
+    test.setTimeout(120_000);
+    const lab = await open(page, baseURL);
+    const pane = page.getByRole('complementary', { name: 'Lesson' });
+    await pane.getByRole('button', { name: title }).click();
+    const lesson = pane.getByRole('article', { name: title });
+    await expect(lesson.getByRole('heading', { name: title })).toBeVisible();
+    const goals = lesson.getByRole('listitem').filter({ hasText: /\((not )?met\)/ });
+    const total = await goals.count();
+    expect(total).toBeGreaterThan(0);
+    await expect(goals.filter({ hasText: '(not met)' })).toHaveCount(total);
+
+    // The solution's lines, as typed: `sleep` and `wait` move virtual time themselves, so no time
+    // control is needed.
+    const lines = readFileSync(join('lessons', id, 'solution.lab'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
+    for (const line of lines) await lab.type(line);
+
+    await expect(goals.filter({ hasText: '(met)' })).toHaveCount(total);
+    await expect(goals.filter({ hasText: '(not met)' })).toHaveCount(0);
+    await expect(lesson.getByRole('status')).toHaveText('Solved!');
+    await expect(pane.getByRole('listitem').filter({ hasText: title })).toContainText('✓');
+    await expect(pane.getByRole('listitem').filter({ hasText: title })).not.toContainText('with help');
+    await shot(page, info, `lesson-${id.slice(0, 2)}-solved`);
+    await lab.verifyClean();
+  });
+}
