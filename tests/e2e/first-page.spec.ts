@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
+import { guardPage } from './page-guard';
 import { bootStack } from '../../src/stack/boot';
 import type { ArrayInventory, Personality } from '../../src/stack/api';
 
@@ -24,14 +25,7 @@ test('the first page shows the engine and every LUN of the default scenario', as
   const expected: ArrayInventory[] = await stack.inventory();
   expect(expected.length).toBeGreaterThan(0);
 
-  const origin = new URL(baseURL!).origin;
-  const requests: string[] = [];
-  const errors: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  const guard = guardPage(page, baseURL);
 
   await page.goto('./');
   await expect(page).toHaveTitle('PathLab');
@@ -71,7 +65,6 @@ test('the first page shows the engine and every LUN of the default scenario', as
   await page.screenshot({ path: join(testInfo.project.outputDir, 'screenshots', 'first-page.png'), fullPage: true });
 
   // The worker and its .wasm modules came from the page's own origin, and nothing else was asked for.
-  expect(requests.some((u) => u.endsWith('.wasm'))).toBe(true);
-  expect(requests.filter((u) => new URL(u).origin !== origin)).toEqual([]);
-  expect(errors).toEqual([]);
+  expect(guard.requests.some((u) => u.endsWith('.wasm'))).toBe(true);
+  guard.verifyClean();
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { guardPage } from './page-guard';
 import { test, expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 
 // The sandbox lab as a learner keeps it: it survives a reload (IndexedDB), goes out as a file and
@@ -10,14 +11,7 @@ const SET_RR = `esxcli storage nmp device set -d ${ALUA0} --psp VMW_PSP_RR`;
 
 /** Opens the page, records requests and errors, and waits for the stack to be up. */
 async function open(page: Page, baseURL: string | undefined) {
-  const origin = new URL(baseURL!).origin;
-  const requests: string[] = [];
-  const errors: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  const guard = guardPage(page, baseURL);
   await page.goto('./');
   await ready(page);
   const input = page.getByRole('textbox', { name: 'Console', exact: true });
@@ -39,8 +33,7 @@ async function open(page: Page, baseURL: string | undefined) {
     },
     /** Nothing left the origin and nothing went to the browser console as an error. */
     async verifyClean() {
-      expect(requests.filter((u) => new URL(u).origin !== origin)).toEqual([]);
-      expect(errors).toEqual([]);
+      guard.verifyClean();
     },
   };
 }

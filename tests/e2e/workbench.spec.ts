@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { guardPage } from './page-guard';
 import { test, expect, type Page, type TestInfo } from '@playwright/test';
 
 // The workbench, driven the way a learner drives it: the console, the tabs, the topology and the
@@ -8,14 +9,7 @@ const ALUA0 = 'naa.600140500a1a00010000000000000000';
 
 /** Opens the page, records requests and errors, and waits for the stack to be up. */
 async function open(page: Page, baseURL: string | undefined) {
-  const origin = new URL(baseURL!).origin;
-  const requests: string[] = [];
-  const errors: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  const guard = guardPage(page, baseURL);
   await page.goto('./');
   await expect(page.getByRole('banner')).toContainText('Engine: WebAssembly');
   await expect(page.getByRole('button', { name: 'Adapter vmhba1' })).toBeVisible();
@@ -24,8 +18,7 @@ async function open(page: Page, baseURL: string | undefined) {
     log: page.getByRole('log'),
     /** Nothing left the origin and nothing went to the browser console as an error. */
     async verifyClean() {
-      expect(requests.filter((u) => new URL(u).origin !== origin)).toEqual([]);
-      expect(errors).toEqual([]);
+      guard.verifyClean();
     },
   };
 }

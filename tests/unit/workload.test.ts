@@ -6,7 +6,8 @@ import { Host } from '../../src/stack/host';
 import { sendCdb } from '../../src/stack/initiator/sg-request';
 import { classroomScenario } from '../../src/stack/scenario/classroom';
 import type { Scenario } from '../../src/stack/scenario/types';
-import { Workload, type WorkloadOptions } from '../../src/stack/sim/workload';
+import { Workload } from '../../src/stack/sim/workload';
+import type { WorkloadOptions } from '../../src/stack/sim/workload-options';
 import { parseFioArgs, runFio, startFio } from '../../src/stack/cli/fio';
 import { esxtop } from '../../src/stack/cli/esxtop';
 

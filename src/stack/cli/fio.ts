@@ -6,7 +6,8 @@
 
 import type { Host } from '../host';
 import { FIO_PERCENTILES, type DirectionStats } from '../sim/latency-log';
-import { MAX_BS, MAX_IODEPTH, RW_MODES, Workload, type RwMode } from '../sim/workload';
+import { Workload } from '../sim/workload';
+import { MAX_BS, MAX_IODEPTH, RW_MODES, type RwMode } from '../sim/workload-options';
 
 export const FIO_USAGE = `Usage: fio (--vm NAME [--disk N] | --device ID) [options]
   --vm NAME        the VM whose disk the job drives (its world, shares and IOPS limit apply)

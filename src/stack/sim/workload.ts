@@ -41,61 +41,19 @@ import type { IoRequest } from '../psa/io-request';
 import type { TimerTarget } from './clock';
 import { DirectionStats } from './latency-log';
 import { SeededRandom } from './random';
+import { checkOptions, MAX_IODEPTH, type RwMode, type WorkloadOptions } from './workload-options';
 import {
-  blockMatches, deviceTrack, MAX_BLOCK_WORDS, Pacer, patternWord, stampBlock, state, UNKNOWN, vmCounters,
+  blockMatches, deviceTrack, Pacer, patternWord, stampBlock, state, UNKNOWN, vmCounters,
   type DeviceTrack, type VmIoCounters,
 } from './workload-host';
 
-export type RwMode = 'read' | 'write' | 'rw' | 'randread' | 'randwrite' | 'randrw';
-export const RW_MODES: readonly RwMode[] = ['read', 'write', 'rw', 'randread', 'randwrite', 'randrw'];
-
-export const MAX_IODEPTH = 1024;
-/**
- * Default size when none is given: the whole device, capped at this. Written data lives in the
- * host's memory (memory store) or IndexedDB, so the default region is kept modest.
- */
-export const DEFAULT_SIZE_CAP = 256 * 1024 ** 2;
-/** Blocks of expected stamps a job may track (6 bytes each): 8 GiB of 512-byte blocks. */
-export const MAX_TRACKED_BLOCKS = 2 ** 24;
-/** Largest transfer the arrays take (MAXIMUM TRANSFER LENGTH in the Block Limits VPD). */
-export const MAX_BS = 8 * 1024 * 1024;
 /** Virtual time a slot waits after a failed command, and before retrying a blocked pick. */
 export const FAIL_BACKOFF_US = 1000;
 export const BLOCKED_RETRY_US = 50;
 /** Units a random pick probes past a busy one before the slot waits. */
 const RANDOM_PROBES = 256;
-/** Expected-stamp value of a block whose last write failed: its content is unknown. */
 
 // ---- the job ----
-
-export interface WorkloadOptions {
-  /** Job name (fio's --name); default the world. */
-  name?: string;
-  device: LogicalDevice;
-  /** The issuing world: a VM disk's world ("web01:0") or a lab world. */
-  world: string;
-  /** VM whose IOPS limit, shares and counters apply; default the VM named by the world's prefix. */
-  vm?: string;
-  rw: RwMode;
-  /** Bytes per command; a multiple of the device's block size. */
-  bs: number;
-  iodepth: number;
-  /** Bytes of the device used, from offset 0; default the whole device capped at 256 MiB. */
-  size?: number;
-  /** Virtual µs. */
-  runtimeUs?: number;
-  /** Commands to issue (fio's number_ios). */
-  ios?: number;
-  /** Percent of reads in rw and randrw (default 50). */
-  rwmixread?: number;
-  /** The job's own IOPS cap (fio's rate_iops). */
-  rateIops?: number;
-  verify?: boolean;
-  /** Seed of the offsets and the read/write mix; default the host's seed. */
-  seed?: number;
-  /** Shares of the world in the device scheduler; default the VM's, else 1000. */
-  shares?: number;
-}
 
 export interface VerifyFailure {
   lba: number;
@@ -176,48 +134,27 @@ export class Workload implements TimerTarget {
     readonly host: Host,
     options: WorkloadOptions,
   ) {
+    const o = checkOptions(host, options);
     const device = options.device;
     this.device = device;
     this.world = options.world;
-    this.name = options.name ?? options.world;
-    const vmName = options.vm ?? options.world.split(':')[0];
-    this.vm = host.vm(vmName);
-    if (options.vm !== undefined && !this.vm) throw new Error(`no VM named ${options.vm}`);
-    if (!RW_MODES.includes(options.rw)) throw new Error(`rw: unknown mode ${options.rw}`);
-    this.rw = options.rw;
-    const bsz = device.blockSize;
-    if (!Number.isInteger(options.bs) || options.bs <= 0 || options.bs % bsz !== 0) {
-      throw new Error(`bs: ${options.bs} is not a multiple of the device's ${bsz}-byte blocks`);
-    }
-    if (options.bs > MAX_BS) throw new Error(`bs: ${options.bs} is larger than the arrays' ${MAX_BS}-byte maximum transfer`);
-    this.bs = options.bs;
-    if (!Number.isInteger(options.iodepth) || options.iodepth < 1 || options.iodepth > MAX_IODEPTH) {
-      throw new Error(`iodepth: ${options.iodepth} is not in 1..${MAX_IODEPTH}`);
-    }
-    this.iodepth = options.iodepth;
-    const capacity = device.capacityBytes;
-    const size = options.size ?? Math.min(capacity, DEFAULT_SIZE_CAP);
-    if (!(size > 0) || size > capacity) throw new Error(`size: ${size} is not in 1..${capacity} (the device's capacity)`);
-    this.units = Math.floor(size / this.bs);
-    if (this.units < 1) throw new Error(`size: ${size} is smaller than bs ${this.bs}`);
-    this.size = this.units * this.bs;
-    this.blocksPerIo = this.bs / bsz;
-    const blocks = this.units * this.blocksPerIo;
-    if (blocks > MAX_TRACKED_BLOCKS) throw new Error(`size: ${size} is more than the lab tracks (${MAX_TRACKED_BLOCKS * bsz} bytes on this device)`);
-    this.wordsPerBlock = bsz >>> 2;
-    if (this.wordsPerBlock > MAX_BLOCK_WORDS) throw new Error(`blocks of ${bsz} bytes are larger than verify handles`);
-    if (options.runtimeUs !== undefined && !(options.runtimeUs > 0)) throw new Error(`runtime: ${options.runtimeUs} must be positive`);
-    this.runtimeUs = options.runtimeUs;
-    if (options.ios !== undefined && !(Number.isInteger(options.ios) && options.ios > 0)) throw new Error(`ios: ${options.ios} must be a positive integer`);
-    this.totalIos = options.ios ?? (options.runtimeUs !== undefined ? Infinity : this.units);
-    const mix = options.rwmixread ?? 50;
-    if (!(mix >= 0 && mix <= 100)) throw new Error(`rwmixread: ${mix} is not in 0..100`);
-    this.rwmixread = mix;
-    if (options.rateIops !== undefined && !(options.rateIops > 0)) throw new Error(`rate_iops: ${options.rateIops} must be positive`);
-    this.rateIops = options.rateIops;
-    this.verify = options.verify ?? false;
-    this.seed = options.seed ?? host.seed;
-    this.shares = options.shares ?? this.vm?.shares ?? 1000;
+    this.name = o.name;
+    this.vm = o.vm;
+    this.rw = o.rw;
+    this.bs = o.bs;
+    this.iodepth = o.iodepth;
+    this.units = o.units;
+    this.size = o.size;
+    this.blocksPerIo = o.blocksPerIo;
+    const blocks = o.units * o.blocksPerIo;
+    this.wordsPerBlock = device.blockSize >>> 2;
+    this.runtimeUs = o.runtimeUs;
+    this.totalIos = o.totalIos;
+    this.rwmixread = o.rwmixread;
+    this.rateIops = o.rateIops;
+    this.verify = o.verify;
+    this.seed = o.seed;
+    this.shares = o.shares;
     this.random = this.rw.startsWith('rand');
     this.mixed = this.rw === 'rw' || this.rw === 'randrw';
     this.writeOnly = this.rw === 'write' || this.rw === 'randwrite';
