@@ -79,6 +79,61 @@ export interface LessonView {
   next: string | undefined;
 }
 
+export type PluginRole = 'psp' | 'satp' | 'mpp';
+
+/** A learner's plugin source file (TypeScript), kept with the lab and in its export. */
+export interface PluginFile {
+  /** File name, e.g. "lqd.ts". */
+  name: string;
+  source: string;
+}
+
+/** A compile error at a line of a plugin's source (1-based line and column). */
+export interface CompileDiagnostic {
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface PluginLoadResult {
+  ok: boolean;
+  /** The plugin's name (its default export's `name`) and role, when it loaded. */
+  plugin?: string;
+  role?: PluginRole;
+  /** True when it replaced a loaded version of the same plugin (swapped on the devices using it). */
+  replaced?: boolean;
+  /** Why nothing was loaded, at the source's lines. */
+  errors: CompileDiagnostic[];
+  /** One line for the learner: what happened. */
+  message: string;
+}
+
+/** A learner's plugin that misbehaved at run time and was disabled (shown to the learner at once). */
+export interface PluginFault {
+  /** Increases with every fault: the page shows each once. */
+  seq: number;
+  plugin: string;
+  file: string;
+  /** The hook that misbehaved, e.g. "selectPath", or "load" for the module's top level. */
+  hook: string;
+  /** 1-based line of the plugin's source, when known. */
+  line?: number;
+  /** What went wrong and what the stack did about it (e.g. devices back on their default PSP). */
+  message: string;
+  /** Virtual time of the fault. */
+  atUs: number;
+}
+
+/** A learner's plugin the stack knows of. */
+export interface PluginInfo {
+  file: string;
+  name: string;
+  role: PluginRole;
+  state: 'loaded' | 'disabled';
+  /** Why it was disabled. */
+  message?: string;
+}
+
 export interface StackApi {
   /** Boots the default scenario (idempotent) and says which engine runs. */
   start(): Promise<EngineInfo>;
@@ -118,4 +173,13 @@ export interface StackApi {
   importLab(text: string): Promise<void>;
   /** Back to the scenario as shipped (the page asks first). */
   resetLab(): Promise<void>;
+  /** The learner's plugin files, in name order. */
+  pluginFiles(): Promise<PluginFile[]>;
+  /** Saves (creates or replaces) a plugin file with the lab; nothing is compiled or run. */
+  savePluginFile(file: PluginFile): Promise<void>;
+  deletePluginFile(name: string): Promise<void>;
+  /** Saves the file, compiles it and hot-loads it into the running stack (`plugin load FILE`). */
+  loadPlugin(file: PluginFile): Promise<PluginLoadResult>;
+  /** The learner's plugins: loaded, or disabled with the reason. */
+  plugins(): Promise<PluginInfo[]>;
 }
