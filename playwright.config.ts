@@ -17,6 +17,8 @@ function chromiumPath(): string {
 }
 
 const port = 4173;
+// The built page is served from a sub-path, as on a shared static host.
+const base = '/labs/pathlab/';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -25,7 +27,7 @@ export default defineConfig({
   retries: 0,
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   use: {
-    baseURL: `http://127.0.0.1:${port}/`,
+    baseURL: `http://127.0.0.1:${port}${base}`,
     screenshot: 'only-on-failure',
     trace: 'off',
   },
@@ -50,9 +52,9 @@ export default defineConfig({
     },
   ],
   webServer: {
-    // Serves the built dist/ (`npm run test:e2e` runs `vite build` first).
-    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
-    url: `http://127.0.0.1:${port}/`,
+    // Serves the built dist/ under the sub-path (`npm run test:e2e` runs `vite build` first).
+    command: `node scripts/serve-dist.js --port ${port} --base ${base}`,
+    url: `http://127.0.0.1:${port}${base}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
   },

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { offlineServiceWorker } from './scripts/vite-offline.js';
 
 // The dev server injects component CSS as <style> elements; only there does the CSP of
 // index.html need 'unsafe-inline' for styles. The built page keeps the strict policy.
@@ -34,7 +35,7 @@ function checkWasmShipped(): Plugin {
 
 export default defineConfig({
   base: './', // dist/ works from any sub-path of any static server
-  plugins: [svelte(), relaxCspInDev, checkWasmShipped()],
+  plugins: [svelte(), relaxCspInDev, checkWasmShipped(), offlineServiceWorker()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',

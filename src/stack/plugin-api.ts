@@ -116,3 +116,50 @@ export interface SatpModule {
   /** The "Storage Array Type Device Config" string esxcli prints for a device. */
   describe?(device: SatpDevice): string;
 }
+
+/** A path the claim rules offer to a multipathing plugin, with what discovery read of its LUN. */
+export interface ClaimedPath extends Path {
+  /** The device id the path leads to (from VPD 0x83), e.g. "naa.6001405...". */
+  readonly deviceId: string;
+  /** INQUIRY vendor and product of the LUN behind the path. */
+  readonly vendor: string;
+  readonly model: string;
+}
+
+/** How a multipathing plugin ends a failed command. */
+export type MppErrorAction = ErrorAction;
+
+/** A device as its own multipathing plugin sees it: it may also send commands down a path. */
+export interface MppDevice extends Device {
+  send(path: Path, cdb: readonly number[], done: (result: PassthroughResult) => void, dataOut?: Uint8Array): void;
+  /** Records what the plugin learnt of a path: 'dead' and 'standby' paths get no commands. */
+  setPathState(path: Path, state: PathState, alua?: AluaState): void;
+}
+
+/**
+ * A whole multipathing plugin beside NMP (ESXi's MPP). The framework does the bookkeeping: it
+ * groups the claimed paths into devices by device id, queues and counts commands, sends them down
+ * the path the plugin picks, and marks a path dead when its transport fails. The plugin decides
+ * which paths it takes, where each command goes and what a failure means.
+ */
+export interface MppModule {
+  readonly name: string;
+  readonly description?: string;
+  /** The claim protocol: take (true) or leave (false) a path the claim rules offer this plugin. */
+  claimPath(path: ClaimedPath): boolean;
+  /** A device made of the plugin's claimed paths opened (after claiming, or when a new path arrives). */
+  openDevice?(device: MppDevice): void;
+  /** The device closes: its paths are unclaimed, or the plugin is unloaded. */
+  closeDevice?(device: MppDevice): void;
+  /** Starts a command: return one of `paths` (the device's usable paths; never empty here). */
+  startCommand(io: Io, paths: readonly Path[], device: MppDevice): Path;
+  /** A command completed. For a failed one, say what to do: retry, fail over, or fail it back. */
+  commandDone?(io: Io, path: Path, outcome: CommandOutcome, device: MppDevice): MppErrorAction | void;
+  /** Task management: abort the device's outstanding commands or reset the LUN, then call `done`. */
+  taskManagement?(kind: 'abort' | 'lun-reset', device: MppDevice, done: () => void): void;
+  /** One of the device's paths changed state (a link, port or SP came or went). */
+  pathStateChanged?(path: Path, device: MppDevice): void;
+}
+
+/** What a learner's module may default-export. */
+export type PluginModule = PspModule | SatpModule | MppModule;

@@ -31,6 +31,10 @@ test('the first page shows the engine and every LUN of the default scenario', as
   await expect(page).toHaveTitle('PathLab');
   await expect(page.getByRole('heading', { level: 1, name: 'PathLab' })).toBeVisible();
   await expect(page.getByRole('banner')).toContainText('Engine: WebAssembly');
+  // A first visit opens on lesson 01, its goals not met yet.
+  const lesson = page.getByRole('complementary', { name: 'Lesson' }).getByRole('article', { name: 'The life of an I/O' });
+  await expect(lesson.getByRole('heading', { name: 'The life of an I/O' })).toBeVisible();
+  await expect(lesson.getByRole('listitem').filter({ hasText: '(not met)' }).first()).toBeVisible();
 
   // The inventory read through SCSI commands is the workbench's Arrays tab.
   await page.getByRole('tab', { name: 'Arrays', exact: true }).click();

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { guardPage } from './page-guard';
-import { test, expect, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { chromium, test, expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 
 // The sandbox lab as a learner keeps it: it survives a reload (IndexedDB), goes out as a file and
 // comes back, refuses a file that is not a lab, and lessons are solved by typing at the console.
@@ -9,11 +10,13 @@ import { test, expect, type Locator, type Page, type TestInfo } from '@playwrigh
 const ALUA0 = 'naa.600140500a1a00010000000000000000';
 const SET_RR = `esxcli storage nmp device set -d ${ALUA0} --psp VMW_PSP_RR`;
 
-/** Opens the page, records requests and errors, and waits for the stack to be up. */
+/** Opens the page on the sandbox (a first visit opens lesson 01), recording requests and errors. */
 async function open(page: Page, baseURL: string | undefined) {
   const guard = guardPage(page, baseURL);
   await page.goto('./');
   await ready(page);
+  await page.getByRole('complementary', { name: 'Lesson' }).getByRole('button', { name: 'Sandbox' }).click();
+  await expect(page.getByRole('complementary', { name: 'Lesson' })).toContainText('Sandbox: no lesson is open');
   const input = page.getByRole('textbox', { name: 'Console', exact: true });
   const log = page.getByRole('log');
   const section = page.getByRole('region', { name: 'Console output and input' });
@@ -173,10 +176,13 @@ test('a file that is not a lab is refused with a clear message and changes nothi
   await lab.verifyClean();
 });
 
-for (const [id, title] of [
-  ['01-life-of-an-io', 'The life of an I/O'],
-  ['05-failover-fixed-against-mru', 'Failover: Fixed against MRU'],
-] as const) {
+const lessonTitles = Object.fromEntries(
+  readdirSync('lessons', { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => [d.name, /^title:\s*(.+)$/m.exec(readFileSync(join('lessons', d.name, 'lesson.md'), 'utf8'))![1].replace(/^['"]|['"]$/g, '')]),
+);
+
+for (const [id, title] of Object.entries(lessonTitles)) {
   test(`a learner solves lesson ${id} by typing its solution at the console`, async ({ page, baseURL }, info) => {
     test.setTimeout(120_000);
     const lab = await open(page, baseURL);
@@ -206,3 +212,39 @@ for (const [id, title] of [
     await lab.verifyClean();
   });
 }
+
+test('when the browser refuses to store more blocks the learner is told, and no write is acknowledged that was not kept', async ({ baseURL }, info) => {
+  // A real quota, enforced by Chromium's storage layer. Test contexts are off the record, where
+  // Chromium ignores a quota override; a profile on disk honours it.
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'pathlab-quota-')), {
+    ...info.project.use.launchOptions,
+    baseURL,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const cdp = await context.newCDPSession(page);
+  const origin = new URL(baseURL!).origin;
+  // Set before the lab opens its databases: Chromium reads an origin's quota when it opens them.
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 256 * 1024 });
+  const lab = await open(page, baseURL);
+  await lab.type('fio --name fill --vm web01 --rw write --bs 64k --iodepth 4 --size 8m');
+  const fill = await lastOutput(lab.log);
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText("The browser's storage is full");
+  await expect(alert).toContainText('storage quota exceeded');
+  await shot(page, info, 'storage-full');
+  // The job saw its writes fail (DATA PROTECT 27/07), not a silent success.
+  const errors = Number(/errors: (\d+)/.exec(fill)?.[1]);
+  expect(errors, fill).toBeGreaterThan(0);
+
+  // Space again: once the store's backoff is over the next writes are kept and the message goes.
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+  await page.waitForTimeout(1500);
+  await lab.type('fio --name again --vm web01 --rw write --bs 4k --iodepth 4 --size 256k');
+  expect(await lastOutput(lab.log)).toMatch(/errors: 0/);
+  await expect(alert).toHaveCount(0);
+  // Every block the job was told is written reads back as written.
+  await lab.type('fio --name check --vm web01 --rw read --bs 4k --iodepth 4 --size 256k --verify');
+  expect(await lastOutput(lab.log)).toMatch(/verify: [1-9]\d* blocks checked, 0 failed/);
+  await lab.verifyClean();
+  await context.close();
+});

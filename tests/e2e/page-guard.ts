@@ -24,6 +24,8 @@ export function guardPage(page: Page, baseURL: string | undefined): PageGuard {
     requests,
     verifyClean() {
       expect(requests.filter((u) => new URL(u).origin !== origin)).toEqual([]);
+      // Relative URLs only: nothing outside the sub-path the page is served from.
+      expect(requests.filter((u) => u.startsWith(origin) && !u.startsWith(baseURL!))).toEqual([]);
       expect(errors).toEqual([]);
     },
   };

@@ -19,10 +19,29 @@ beforeEach(async () => {
 });
 
 const open = () => Lab.open({ lessons, onFrame: () => {}, persistent: true });
+/** The lab on the sandbox (a first visit opens lesson 01). */
+async function sandbox(): Promise<Lab> {
+  const lab = await open();
+  if (lab.lesson) await lab.openSandbox();
+  return lab;
+}
+
+describe('where the lab opens', () => {
+  it('a first visit opens the first lesson; later visits reopen what the learner had open', async () => {
+    const first = await open();
+    expect(first.lessonView()?.id).toBe(lessons[0].id);
+    await first.openLesson(lessons[4]);
+    expect((await open()).lessonView()?.id).toBe(lessons[4].id);
+    await first.openSandbox();
+    const third = await open();
+    expect(third.lesson).toBeUndefined();
+    expect(third.host.store.kind).toBe('indexeddb'); // the sandbox's own host
+  });
+});
 
 describe('the sandbox lab', () => {
   it('survives a reload with its changes and console history', async () => {
-    const lab = await open();
+    const lab = await sandbox();
     expect((await lab.run(`esxcli storage nmp device set -d ${ALUA0} --psp VMW_PSP_RR`)).ok).toBe(true);
     expect((await lab.run('fault link vmhba2')).ok).toBe(true);
     const reloaded = await open();
@@ -32,7 +51,7 @@ describe('the sandbox lab', () => {
   });
 
   it('reset goes back to the scenario as shipped, keeping lesson progress', async () => {
-    const lab = await open();
+    const lab = await sandbox();
     await lab.run(`esxcli storage nmp device set -d ${ALUA0} --psp VMW_PSP_RR`);
     await lab.reset();
     expect(lab.host.nmp.device(ALUA0)!.psp.name).toBe('VMW_PSP_MRU');
@@ -42,7 +61,7 @@ describe('the sandbox lab', () => {
   });
 
   it('imports an export; a broken file changes nothing', async () => {
-    const lab = await open();
+    const lab = await sandbox();
     await lab.run(`esxcli storage nmp device set -d ${ALUA0} --psp VMW_PSP_RR`);
     await lab.run('fio --vm web01 --rw write --bs 4k --iodepth 4 --size 1m --runtime 200ms');
     const file = await lab.exportFile();
@@ -58,7 +77,7 @@ describe('the sandbox lab', () => {
 
 describe('lessons in the lab', () => {
   it('a lesson runs on a fresh host, its goals update per line, and solving it is remembered', async () => {
-    const lab = await open();
+    const lab = await sandbox();
     await lab.run(`esxcli storage nmp device set -d ${ALUA0} --psp VMW_PSP_RR`); // the sandbox's change
     const lesson = lessons.find((l) => l.id.startsWith('03-'))!;
     await lab.openLesson(lesson);
@@ -78,7 +97,7 @@ describe('lessons in the lab', () => {
   });
 
   it('showing the solution marks the lesson solved with help', async () => {
-    const lab = await open();
+    const lab = await sandbox();
     await lab.openLesson(lessons[0]);
     await lab.showSolution();
     expect(lab.lessonView()).toMatchObject({ solved: true, solvedWithHelp: true });

@@ -28,6 +28,11 @@ export interface Volume {
 
 export interface BlockStore {
   readonly kind: 'memory' | 'indexeddb';
+  /**
+   * Why the latest writes could not be made durable (the storage quota, for one), until a later
+   * flush succeeds. The writes concerned were failed back to their initiators, none acknowledged.
+   */
+  readonly failure?: string;
   open(key: string): Promise<Volume>;
   /** Forgets every volume's data. */
   clear(): Promise<void>;

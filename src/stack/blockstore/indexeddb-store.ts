@@ -10,6 +10,11 @@ import { ExtentTable } from './extent-table';
 const STORE = 'extents';
 /** Write-back data is destaged this long after it was written, even without SYNCHRONIZE CACHE. */
 const DESTAGE_DELAY_MS = 1000;
+/**
+ * After a failed transaction (the quota, most often) writes wanting durability fail at once for
+ * this long instead of each retrying every dirty extent; then one transaction tries again.
+ */
+const RETRY_AFTER_FAILURE_MS = 1000;
 
 type ExtentKey = [string, number];
 
@@ -95,6 +100,9 @@ class IdbVolume implements Volume {
 
 export class IndexedDbBlockStore implements BlockStore {
   readonly kind = 'indexeddb';
+  failure: string | undefined;
+  private retryAt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly volumes = new Map<string, IdbVolume>();
   private waiting: ((error?: Error) => void)[] = [];
   private flushing = false;
@@ -182,6 +190,7 @@ export class IndexedDbBlockStore implements BlockStore {
 
   close(): void {
     clearTimeout(this.destageTimer);
+    clearTimeout(this.retryTimer);
     this.db.close();
   }
 
@@ -197,6 +206,17 @@ export class IndexedDbBlockStore implements BlockStore {
   private flush(): void {
     const callbacks = this.waiting;
     this.waiting = [];
+    if (this.failure !== undefined && performance.now() < this.retryAt) {
+      // Still failing: say so now, and try again once the backoff is over.
+      const error = new Error(this.failure);
+      for (const done of callbacks) done(error);
+      this.retryTimer ??= setTimeout(() => {
+        this.retryTimer = undefined;
+        this.retryAt = 0;
+        this.queueFlush();
+      }, this.retryAt - performance.now());
+      return;
+    }
     const batch: { volume: IdbVolume; index: number }[] = [];
     for (const volume of this.volumes.values()) {
       for (const index of volume.dirty) batch.push({ volume, index });
@@ -216,6 +236,8 @@ export class IndexedDbBlockStore implements BlockStore {
     }
     const finish = (error?: Error) => {
       this.flushing = false;
+      this.failure = error?.message;
+      if (error) this.retryAt = performance.now() + RETRY_AFTER_FAILURE_MS;
       for (const { volume, index } of batch) {
         if (error) volume.dirty.add(index);
         else volume.persisted.add(index);

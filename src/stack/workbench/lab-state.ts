@@ -29,11 +29,16 @@ export interface LabState {
   };
   consoleHistory: string[];
   lessons: Record<string, LessonProgress>;
+  /** The lesson the learner had open (reopened, fresh, on the next visit), or null for the sandbox. */
+  openLesson?: string | null;
 }
+
+/** What the lab keeps beside the host's own state. */
+export type LabExtras = Pick<LabState, 'consoleHistory' | 'lessons' | 'openLesson'>;
 
 export class LabStateError extends Error {}
 
-export function captureState(host: Host, extras: { consoleHistory: string[]; lessons: Record<string, LessonProgress> }): LabState {
+export function captureState(host: Host, extras: LabExtras): LabState {
   return {
     format: LAB_FORMAT,
     version: LAB_VERSION,
@@ -59,6 +64,7 @@ export function captureState(host: Host, extras: { consoleHistory: string[]; les
     },
     consoleHistory: [...extras.consoleHistory],
     lessons: { ...extras.lessons },
+    openLesson: extras.openLesson ?? null,
   };
 }
 
@@ -139,5 +145,6 @@ export function checkState(value: unknown): LabState {
   isArray(v.consoleHistory, 'consoleHistory');
   if ((v.consoleHistory as unknown[]).some((line) => typeof line !== 'string')) fail('consoleHistory must be lines of text');
   if (typeof v.lessons !== 'object' || v.lessons === null) fail('lessons missing');
+  if (v.openLesson !== undefined && v.openLesson !== null && typeof v.openLesson !== 'string') fail('openLesson must be a lesson id or null');
   return value as LabState;
 }

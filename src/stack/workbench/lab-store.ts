@@ -40,7 +40,8 @@ export class LabStore {
     tx.objectStore(STORE).put(state, KEY);
     await new Promise<void>((resolve, reject) => {
       tx.oncomplete = () => resolve();
-      tx.onabort = () => reject(tx.error ?? new Error('saving the lab failed'));
+      tx.onabort = () =>
+        reject(tx.error?.name === 'QuotaExceededError' ? new Error('storage quota exceeded') : (tx.error ?? new Error('saving the lab failed')));
     });
   }
 

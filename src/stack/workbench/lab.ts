@@ -9,7 +9,7 @@ import { Host } from '../host';
 import { LessonRun } from '../lessons/engine';
 import type { Lesson } from '../lessons/lesson';
 import type { StatsFrame } from './frames';
-import { captureState, restoreState } from './lab-state';
+import { captureState, restoreState, type LabState } from './lab-state';
 import { exportLab, LabStore, readExport } from './lab-store';
 import { TimeControl } from './time-control';
 
@@ -33,9 +33,17 @@ export class Lab {
 
   private constructor(private readonly options: LabOptions) {}
 
+  /**
+   * Opens where the learner left off: the lesson they had open (on a fresh host) or the sandbox.
+   * A first visit, with nothing saved, opens the first lesson.
+   */
   static async open(options: LabOptions): Promise<Lab> {
     const lab = new Lab(options);
-    await lab.openSandbox();
+    const saved = await lab.bootSandbox();
+    const id = saved ? saved.openLesson : options.lessons[0]?.id;
+    const lesson = options.lessons.find((l) => l.id === id);
+    if (lesson) await lab.openLesson(lesson);
+    else lab.use(lab.sandbox!);
     return lab;
   }
 
@@ -43,32 +51,22 @@ export class Lab {
     return this.session.host;
   }
 
-  /** The sandbox: the persistent lab, restored as it was left. */
+  /** The sandbox: the persistent lab, as it was left. */
   async openSandbox(): Promise<void> {
     this.time?.stop();
     this.lesson = undefined;
-    if (!this.sandbox) {
-      const persistent = this.options.persistent;
-      this.sandbox = await Host.boot({ store: persistent ? 'indexeddb' : 'memory' });
-      if (persistent) {
-        this.store ??= await LabStore.open();
-        const saved = await this.store.load();
-        if (saved) {
-          restoreState(this.sandbox, saved);
-          this.history = saved.consoleHistory;
-          this.progress = saved.lessons;
-        }
-      }
-    }
-    this.use(this.sandbox);
+    this.use(await this.sandboxHost());
+    await this.save();
   }
 
+  /** A lesson, on a fresh host in memory; reopened (fresh) on the next visit. */
   async openLesson(lesson: Lesson): Promise<void> {
     this.time?.stop();
     const host = await Host.boot({ store: 'memory' });
     this.use(host);
     this.lesson = new LessonRun(lesson, host, this.session);
     await this.lesson.start();
+    await this.save();
   }
 
   /** One console line: recorded, run, the lesson's goals re-checked, the lab saved. */
@@ -77,8 +75,11 @@ export class Lab {
     if (trimmed !== '') this.history = [...this.history, trimmed].slice(-MAX_HISTORY);
     const result = this.lesson ? await this.lesson.run(line) : await this.session.run(line);
     if (this.lesson) this.noteProgress();
-    await this.save();
-    return result;
+    const unsaved = await this.save().then(
+      () => '',
+      (e: unknown) => `warning: the lab could not be saved, so a reload would lose this change: ${e instanceof Error ? e.message : String(e)}\n`,
+    );
+    return unsaved ? { ...result, output: result.output + unsaved } : result;
   }
 
   get consoleHistory(): string[] {
@@ -148,8 +149,23 @@ export class Lab {
   }
 
   private async sandboxHost(): Promise<Host> {
-    if (!this.sandbox) await this.openSandbox();
+    if (!this.sandbox) await this.bootSandbox();
     return this.sandbox!;
+  }
+
+  /** Boots the sandbox's host and restores its saved state; returns that state (none on a first visit). */
+  private async bootSandbox(): Promise<LabState | undefined> {
+    const persistent = this.options.persistent;
+    this.sandbox = await Host.boot({ store: persistent ? 'indexeddb' : 'memory' });
+    if (!persistent) return undefined;
+    this.store ??= await LabStore.open();
+    const saved = await this.store.load();
+    if (saved) {
+      restoreState(this.sandbox, saved);
+      this.history = saved.consoleHistory;
+      this.progress = saved.lessons;
+    }
+    return saved;
   }
 
   private use(host: Host): void {
@@ -165,7 +181,7 @@ export class Lab {
   }
 
   private capture(host: Host) {
-    return captureState(host, { consoleHistory: this.history, lessons: this.progress });
+    return captureState(host, { consoleHistory: this.history, lessons: this.progress, openLesson: this.lesson?.lesson.id ?? null });
   }
 
   private async save(): Promise<void> {

@@ -59,6 +59,8 @@ export interface LabSnapshot {
   claimRules: { rule: number; class: 'runtime' | 'file'; type: string; plugin: string; matches: string }[];
   psps: string[];
   vms: { name: string; shares: number; iopsLimit: number; disks: { world: string; array: string; lun: number; device: string | undefined }[] }[];
+  /** Why the browser could not keep the latest writes (the storage quota, for one), or null. */
+  storageError: string | null;
 }
 
 export function snapshot(host: Host): LabSnapshot {
@@ -134,6 +136,7 @@ export function snapshot(host: Host): LabSnapshot {
       iopsLimit: vm.iopsLimit,
       disks: vm.disks.map((d) => ({ world: d.world, array: d.array, lun: d.lun, device: d.device?.id })),
     })),
+    storageError: host.store.failure ?? null,
   };
 }
 
