@@ -177,6 +177,7 @@ test('a workload from the console feeds the charts and esxtop', async ({ page, b
   await expect.poll(async () => Number(await chart.getAttribute('data-frames'))).toBeGreaterThan(5);
   // web01's disk is LUN 0 of the ALUA array, on its MRU path: that path carried I/O.
   await expect(chart).toHaveAttribute('data-series', /vmhba1:C0:T0:L0/);
+  await expect(page.getByRole('figure', { name: 'Per-path latency (ms)' })).toHaveAttribute('data-series', /vmhba1:C0:T0:L0/);
   await expect(page.getByRole('figure', { name: 'Per-VM throughput (MB/s)' })).toHaveAttribute('data-series', /web01/);
   await expect(chart.locator('canvas')).toHaveCount(1);
 
