@@ -2,12 +2,14 @@
 // command's output after an echo of it. A bad line stops the run with its line number; exit 1.
 
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { LabSession } from '../stack/cli/script';
 import { Host } from '../stack/host';
 import { parseScenario, ScenarioError } from '../stack/scenario/validate';
 
 export const RUN_USAGE = `Usage: pathlab run SCRIPT [--scenario FILE] [--seed N]
-  Runs a lab script (esxcli, fio, fault, repair, sleep, esxtop; # comments) on a fresh host.
+  Runs a lab script (esxcli, fio, fault, repair, sleep, esxtop, plugin; # comments) on a fresh host.
+  \`plugin load FILE\` reads FILE relative to the script.
   --scenario  a scenario JSON file (default: the built-in classroom scenario)
   --seed      seed of the run's randomness (default: the scenario's)`;
 
@@ -47,7 +49,16 @@ export async function runCommand(argv: string[], out: (s: string) => void, err: 
     }
   }
   const host = await Host.boot({ scenario, seed });
-  const failed = await new LabSession(host).runScript(text, out);
+  // `plugin load FILE` reads FILE beside the script, as a learner's editor would have saved it.
+  const readPluginFile = async (name: string) => {
+    const path = resolve(dirname(script), name);
+    try {
+      return await readFile(path, 'utf8');
+    } catch (e) {
+      throw new Error(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  };
+  const failed = await new LabSession(host, readPluginFile).runScript(text, out);
   if (failed > 0) {
     err(`pathlab run: ${script}:${failed}: the command on this line failed\n`);
     return 1;

@@ -12,6 +12,7 @@ import { Fabric } from './fabric/fabric';
 import { Arena } from './memory/arena';
 import { Nmp } from './nmp/nmp';
 import type { LogicalDevice } from './psa/device';
+import { LearnerPlugins } from './plugins/learner-plugins';
 import { MaskPath } from './psa/mask-path';
 import { Psa } from './psa/psa';
 import { classroomScenario } from './scenario/classroom';
@@ -57,6 +58,8 @@ export class Host {
   readonly psa: Psa;
   readonly nmp: Nmp;
   readonly maskPath = new MaskPath();
+  /** The learner's own plugins (PSP, SATP, MPP), compiled and supervised. */
+  readonly plugins: LearnerPlugins = new LearnerPlugins(this);
   readonly vms: Vm[];
   readonly logLines: string[] = [];
 

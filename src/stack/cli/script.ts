@@ -8,6 +8,7 @@
 //   sleep DURATION             let virtual time pass (10s, 500ms, ...)
 //   esxtop adapter|device|path|vm   one snapshot of that esxtop screen
 //   vmkfstools -L lunreset /vmfs/devices/disks/ID   a LUN reset (task management)
+//   plugin load FILE | list | unload NAME   the learner's own PSP, SATP or MPP (plugins/)
 // A script stops at its first failing line, naming it.
 
 import type { Host } from '../host';
@@ -15,10 +16,11 @@ import { FaultInjector } from '../sim/faults';
 import { parseDuration } from '../sim/duration';
 import { esxcli, splitCommandLine } from './esxcli/index';
 import { esxtop } from './esxtop';
+import { pluginCommand, type PluginFileReader } from './plugin-command';
 import { vmkfstools } from './vmkfstools';
 import { parseFioArgs, runFio, runUntilFinished, startFio, type FioHandle } from './fio';
 
-export const SCRIPT_COMMANDS = ['esxcli', 'fio', 'fault', 'repair', 'sleep', 'esxtop', 'wait', 'vmkfstools'] as const;
+export const SCRIPT_COMMANDS = ['esxcli', 'fio', 'fault', 'repair', 'sleep', 'esxtop', 'wait', 'vmkfstools', 'plugin'] as const;
 
 export interface CommandResult {
   output: string;
@@ -31,7 +33,11 @@ export class LabSession {
   /** Background jobs not yet collected by `wait`. */
   readonly jobs: FioHandle[] = [];
 
-  constructor(readonly host: Host) {
+  constructor(
+    readonly host: Host,
+    /** Where `plugin load FILE` reads FILE: the lab's plugin files, or the disk beside a script. */
+    private readonly readPluginFile?: PluginFileReader,
+  ) {
     this.faults = new FaultInjector(host);
   }
 
@@ -108,6 +114,8 @@ export class LabSession {
         }
         return { output: esxtop(this.host, screen as 'adapter' | 'device' | 'path' | 'vm'), ok: true };
       }
+      case 'plugin':
+        return pluginCommand(this.host, args, this.readPluginFile);
       default:
         return { output: `unknown command '${command}': use ${SCRIPT_COMMANDS.join(', ')}`, ok: false };
     }
