@@ -2,12 +2,20 @@
 
 import { bootStack } from '../stack/boot';
 import { runSg, SG_USAGE } from '../stack/cli/sg-command';
+import { isStrayPluginViolation } from '../stack/plugins/learner-plugins';
 import { runCommand, RUN_USAGE } from './run-command';
+
+// A learner plugin's promise callback stopped by the guard: the plugin is already disabled and
+// the run says so (`plugin list`); every other unhandled rejection is a bug and stops the run.
+process.on('unhandledRejection', (reason) => {
+  if (isStrayPluginViolation(reason)) return;
+  throw reason;
+});
 
 const USAGE = `Usage: pathlab <command> [options]
 Commands:
   sg      send one SCSI command to a LUN (PathLab's sg_raw)
-  run     run a lab script (esxcli, fio, fault, repair, sleep, esxtop)
+  run     run a lab script (esxcli, fio, fault, repair, sleep, esxtop, plugin)
 Run 'pathlab <command> --help' for a command's options.
 
 ${SG_USAGE}

@@ -6,12 +6,19 @@ import type { StackApi } from './api';
 import { esxtop } from './cli/esxtop';
 import { discoveredInventory } from './inventory';
 import { lessonsFromFiles } from './lessons/loader';
+import { isStrayPluginViolation } from './plugins/learner-plugins';
 import type { StatsFrame } from './workbench/frames';
 import { Lab } from './workbench/lab';
 import { snapshot } from './workbench/snapshot';
 
 // The lessons ship as text in the bundle (content, not code): lessons/NN-slug/*.
 const lessons = lessonsFromFiles(import.meta.glob('/lessons/*/*', { query: '?raw', eager: true, import: 'default' }) as Record<string, string>);
+
+// A learner plugin's promise callback, stopped by the guard, rejects where nobody waits for it:
+// the plugin is already disabled and the learner told, so it is no error of the page's.
+self.addEventListener('unhandledrejection', (event) => {
+  if (isStrayPluginViolation(event.reason)) event.preventDefault();
+});
 
 let opening: Promise<Lab> | undefined;
 let frameListener: ((frame: StatsFrame) => void) | undefined;
@@ -92,6 +99,21 @@ const api: StackApi = {
   },
   async resetLab() {
     await (await lab()).reset();
+  },
+  async pluginFiles() {
+    return (await lab()).pluginFiles.list();
+  },
+  async savePluginFile(file) {
+    await (await lab()).savePluginFile(file);
+  },
+  async deletePluginFile(name) {
+    await (await lab()).deletePluginFile(name);
+  },
+  async loadPlugin(file) {
+    return (await lab()).loadPlugin(file);
+  },
+  async plugins() {
+    return (await lab()).host.plugins.list();
   },
 };
 

@@ -34,7 +34,7 @@ export class PluginViolation extends Error {
 
 export const DEFAULT_BUDGET_MS = 50;
 /** Ticks between two readings of the clock: a tick costs a decrement and a compare. */
-const CHECK_EVERY = 1024;
+const CHECK_EVERY = 64;
 /** Captured at load, so a plugin that replaces performance.now cannot stop the clock. */
 const clock = performance.now.bind(performance);
 

@@ -14,6 +14,7 @@ import type { TimerTarget } from '../sim/clock';
 import { evaluatePlugin } from './evaluate';
 import { PluginGuard, PluginViolation } from './guard';
 import { installMpp } from './learner-mpp';
+import { closeCodeFromStrings } from './lockdown';
 import { installSatp } from './supervised-satp';
 import { installPsp } from './supervised-psp';
 import type { Installed, PluginContext, Supervisor } from './supervisor';
@@ -43,6 +44,12 @@ interface LoadedPlugin {
   installed: Installed;
 }
 
+/**
+ * For an entry point's unhandled-rejection handler: a plugin's promise callback stopped by the
+ * guard. The manager has already disabled the plugin and told the learner; nothing is left to do.
+ */
+export const isStrayPluginViolation = (reason: unknown): boolean => reason instanceof PluginViolation && reason.kind === 'outside-hook';
+
 export class LearnerPlugins implements Supervisor, TimerTarget {
   readonly guard: PluginGuard;
   readonly views = new PathViews();
@@ -63,8 +70,17 @@ export class LearnerPlugins implements Supervisor, TimerTarget {
 
   /** Compiles `file`, runs its module and installs its default export. Nothing changes when it fails. */
   async load(file: PluginFile): Promise<PluginLoadResult> {
+    this.lastLoad = await this.loadNow(file);
+    return this.lastLoad;
+  }
+
+  /** The result of the latest load, for the editor's error markers. */
+  lastLoad: PluginLoadResult | undefined;
+
+  private async loadNow(file: PluginFile): Promise<PluginLoadResult> {
     // The compiler (TypeScript) is big: it loads with the first plugin, not with the stack.
     const { compilePlugin } = await import('./compile');
+    closeCodeFromStrings();
     const compiled = compilePlugin(file.source, file.name);
     if (!compiled.ok) {
       const n = compiled.errors.length;
@@ -123,11 +139,13 @@ export class LearnerPlugins implements Supervisor, TimerTarget {
     const plugin = this.plugins.get(name) ?? [...this.plugins.values()].find((p) => p.file === name);
     if (!plugin || plugin.state === 'disabled') return;
     plugin.state = 'disabled';
+    // Code outside a hook is named by its file (no hook names it): name the plugin instead.
+    const what = violation.plugin === plugin.name ? violation.message : violation.message.replace(`${violation.plugin}:`, `${plugin.name}:`);
     const fallback =
       plugin.role === 'psp' ? 'its devices are back on their default PSP' :
       plugin.role === 'satp' ? 'its devices are back on the SATP their rules give them' :
       'its paths went back to the claim rules, and NMP claimed them';
-    plugin.message = `${violation.message}; ${plugin.name} was disabled and ${fallback}`;
+    plugin.message = `${what}; ${plugin.name} was disabled and ${fallback}`;
     this.host.log(`plugin: ${plugin.message}`);
     this.faults.push({
       seq: ++this.faultSeq,

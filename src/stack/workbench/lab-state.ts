@@ -5,7 +5,7 @@
 import type { Host } from '../host';
 import type { ClaimRule } from '../psa/claim-rules';
 import type { SatpRule } from '../nmp/satp-rules';
-import type { LessonProgress } from '../api';
+import type { LessonProgress, PluginFile } from '../api';
 
 export const LAB_FORMAT = 'pathlab-lab';
 export const LAB_VERSION = 1;
@@ -31,10 +31,12 @@ export interface LabState {
   lessons: Record<string, LessonProgress>;
   /** The lesson the learner had open (reopened, fresh, on the next visit), or null for the sandbox. */
   openLesson?: string | null;
+  /** The learner's plugin files, and those loaded in the sandbox (in load order, loaded again first on restore). */
+  plugins?: { files: PluginFile[]; loaded: string[] };
 }
 
 /** What the lab keeps beside the host's own state. */
-export type LabExtras = Pick<LabState, 'consoleHistory' | 'lessons' | 'openLesson'>;
+export type LabExtras = Pick<LabState, 'consoleHistory' | 'lessons' | 'openLesson' | 'plugins'>;
 
 export class LabStateError extends Error {}
 
@@ -65,6 +67,7 @@ export function captureState(host: Host, extras: LabExtras): LabState {
     consoleHistory: [...extras.consoleHistory],
     lessons: { ...extras.lessons },
     openLesson: extras.openLesson ?? null,
+    plugins: extras.plugins ?? { files: [], loaded: host.plugins.loadedFiles() },
   };
 }
 
@@ -104,6 +107,10 @@ export function restoreState(host: Host, state: LabState): void {
   for (const d of state.devices) {
     const device = host.nmp.device(d.id);
     if (!device) continue;
+    if (d.psp !== undefined && !host.nmp.psps.has(d.psp)) {
+      host.log(`lab: ${d.id} kept its default PSP: ${d.psp} is not loaded`);
+      continue;
+    }
     host.nmp.setDevicePsp(device, d.psp, d.pspConfig);
     for (const p of device.paths) p.preferred = p.name === d.preferred;
   }
@@ -146,5 +153,16 @@ export function checkState(value: unknown): LabState {
   if ((v.consoleHistory as unknown[]).some((line) => typeof line !== 'string')) fail('consoleHistory must be lines of text');
   if (typeof v.lessons !== 'object' || v.lessons === null) fail('lessons missing');
   if (v.openLesson !== undefined && v.openLesson !== null && typeof v.openLesson !== 'string') fail('openLesson must be a lesson id or null');
+  if (v.plugins !== undefined) {
+    const plugins = v.plugins as Record<string, unknown>;
+    if (typeof plugins !== 'object' || plugins === null) fail('plugins must be an object');
+    isArray(plugins.files, 'plugins.files');
+    isArray(plugins.loaded, 'plugins.loaded');
+    for (const f of plugins.files as unknown[]) {
+      const file = f as Record<string, unknown>;
+      if (typeof file !== 'object' || file === null || typeof file.name !== 'string' || typeof file.source !== 'string') fail('a plugin file needs a name and a source');
+    }
+    if ((plugins.loaded as unknown[]).some((n) => typeof n !== 'string')) fail('plugins.loaded must be file names');
+  }
   return value as LabState;
 }

@@ -2,7 +2,7 @@
 // sandbox (blocks and state kept in IndexedDB, so it survives a reload) or a lesson (a fresh host
 // in memory, its goals checked after every line). Lesson progress is kept with the sandbox's state.
 
-import type { ConsoleResult, LessonProgress, LessonSummary, LessonView } from '../api';
+import type { ConsoleResult, LessonProgress, LessonSummary, LessonView, PluginFile, PluginLoadResult } from '../api';
 import type { IndexedDbBlockStore } from '../blockstore/indexeddb-store';
 import { LabSession } from '../cli/script';
 import { Host } from '../host';
@@ -11,6 +11,7 @@ import type { Lesson } from '../lessons/lesson';
 import type { StatsFrame } from './frames';
 import { captureState, restoreState, type LabState } from './lab-state';
 import { exportLab, LabStore, readExport } from './lab-store';
+import { PluginFiles } from './plugin-files';
 import { TimeControl } from './time-control';
 
 export interface LabOptions {
@@ -30,6 +31,8 @@ export class Lab {
   private store: LabStore | undefined;
   private history: string[] = [];
   private progress: Record<string, LessonProgress> = {};
+  /** The learner's plugin files: one set for the lab, read by `plugin load` in the sandbox and in lessons. */
+  readonly pluginFiles = new PluginFiles();
 
   private constructor(private readonly options: LabOptions) {}
 
@@ -80,6 +83,29 @@ export class Lab {
       (e: unknown) => `warning: the lab could not be saved, so a reload would lose this change: ${e instanceof Error ? e.message : String(e)}\n`,
     );
     return unsaved ? { ...result, output: result.output + unsaved } : result;
+  }
+
+  // ---- the learner's plugin files ----
+
+  async savePluginFile(file: PluginFile): Promise<void> {
+    this.pluginFiles.save(file);
+    await this.save();
+  }
+
+  async deletePluginFile(name: string): Promise<void> {
+    this.pluginFiles.delete(name);
+    await this.save();
+  }
+
+  /** The editor's Load: saves the file, then runs `plugin load FILE` as a console line would. */
+  async loadPlugin(file: PluginFile): Promise<PluginLoadResult> {
+    this.pluginFiles.save(file);
+    const line = `plugin load ${file.name}`;
+    this.host.plugins.lastLoad = undefined;
+    const result = await this.run(line);
+    const load = this.host.plugins.lastLoad;
+    if (!load) return { ok: false, errors: [], message: result.output };
+    return load;
   }
 
   get consoleHistory(): string[] {
@@ -161,6 +187,12 @@ export class Lab {
     this.store ??= await LabStore.open();
     const saved = await this.store.load();
     if (saved) {
+      this.pluginFiles.replace(saved.plugins?.files ?? []);
+      // The plugins first: the devices' saved policies may name them.
+      for (const name of saved.plugins?.loaded ?? []) {
+        const result = await this.sandbox.plugins.load({ name, source: this.pluginFiles.read(name) }).catch((e: unknown) => ({ ok: false, message: String(e) }));
+        if (!result.ok) this.sandbox.log(`lab: plugin ${name} was not loaded again: ${result.message}`);
+      }
       restoreState(this.sandbox, saved);
       this.history = saved.consoleHistory;
       this.progress = saved.lessons;
@@ -169,7 +201,7 @@ export class Lab {
   }
 
   private use(host: Host): void {
-    this.session = new LabSession(host);
+    this.session = new LabSession(host, async (name) => this.pluginFiles.read(name));
     this.time = new TimeControl(this.session, this.options.onFrame);
   }
 
@@ -181,7 +213,12 @@ export class Lab {
   }
 
   private capture(host: Host) {
-    return captureState(host, { consoleHistory: this.history, lessons: this.progress, openLesson: this.lesson?.lesson.id ?? null });
+    return captureState(host, {
+      consoleHistory: this.history,
+      lessons: this.progress,
+      openLesson: this.lesson?.lesson.id ?? null,
+      plugins: { files: this.pluginFiles.list(), loaded: host.plugins.loadedFiles() },
+    });
   }
 
   private async save(): Promise<void> {

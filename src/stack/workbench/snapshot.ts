@@ -1,6 +1,7 @@
 // What the workbench shows of a host, as plain data that crosses the worker boundary by structured
 // clone: the topology with live states, the esxcli-shaped tables, the VMs and their jobs.
 
+import type { PluginFault, PluginInfo } from '../api';
 import type { Host } from '../host';
 import type { AluaState, PathState } from '../plugin-api';
 import { describeMatches } from '../psa/claim-rules';
@@ -61,6 +62,9 @@ export interface LabSnapshot {
   vms: { name: string; shares: number; iopsLimit: number; disks: { world: string; array: string; lun: number; device: string | undefined }[] }[];
   /** Why the browser could not keep the latest writes (the storage quota, for one), or null. */
   storageError: string | null;
+  /** The learner's plugins, and the latest of their misbehaviours (each shown to the learner once, by seq). */
+  plugins: PluginInfo[];
+  pluginFaults: PluginFault[];
 }
 
 export function snapshot(host: Host): LabSnapshot {
@@ -137,6 +141,8 @@ export function snapshot(host: Host): LabSnapshot {
       disks: vm.disks.map((d) => ({ world: d.world, array: d.array, lun: d.lun, device: d.device?.id })),
     })),
     storageError: host.store.failure ?? null,
+    plugins: host.plugins.list(),
+    pluginFaults: host.plugins.faults.slice(-10),
   };
 }
 
