@@ -4,14 +4,6 @@ import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { offlineServiceWorker } from './scripts/vite-offline.js';
 
-// The dev server injects component CSS as <style> elements; only there does the CSP of
-// index.html need 'unsafe-inline' for styles. The built page keeps the strict policy.
-const relaxCspInDev: Plugin = {
-  name: 'pathlab:relax-csp-in-dev',
-  apply: 'serve',
-  transformIndexHtml: (html) => html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
-};
-
 // Fails the build when an AssemblyScript module (asm/build/*.wasm) did not reach the output.
 // Byte-identical modules share one emitted file, so the check compares contents, not names.
 function checkWasmShipped(): Plugin {
@@ -35,7 +27,7 @@ function checkWasmShipped(): Plugin {
 
 export default defineConfig({
   base: './', // dist/ works from any sub-path of any static server
-  plugins: [svelte(), relaxCspInDev, checkWasmShipped(), offlineServiceWorker()],
+  plugins: [svelte(), checkWasmShipped(), offlineServiceWorker()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',

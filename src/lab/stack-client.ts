@@ -59,6 +59,11 @@ export function createStackClient(): StackClient {
     exportLab: () => call(() => remote.exportLab()),
     importLab: (text) => call(() => remote.importLab(text)),
     resetLab: () => call(() => remote.resetLab()),
+    pluginFiles: () => call(() => remote.pluginFiles()),
+    savePluginFile: (file) => call(() => remote.savePluginFile(file)),
+    deletePluginFile: (name) => call(() => remote.deletePluginFile(name)),
+    loadPlugin: (file) => call(() => remote.loadPlugin(file)),
+    plugins: () => call(() => remote.plugins()),
   };
   return { api, terminate };
 }

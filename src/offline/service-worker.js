@@ -1,12 +1,12 @@
 // The service worker that keeps the lab working offline after its first load. The build fills in
-// PRECACHE (every file of dist/, names relative to this worker) and VERSION (a hash of them), so
-// a new build installs beside the old one and removes its cache when it takes over.
+// PRECACHE (what the first screen needs, names relative to this worker) and VERSION (a hash of
+// them), so a new build installs beside the old one and removes its cache when it takes over.
+// Parts loaded on demand (the plugin editor) are cached the first time they are fetched.
 /* global self, caches */
 const PRECACHE = __PRECACHE__;
 const CACHE = 'pathlab-__VERSION__';
 
 self.addEventListener('install', (event) => {
-  // Everything, the lazily loaded parts (editor, compiler) too: the lab must open offline whole.
   event.waitUntil(
     caches
       .open(CACHE)
@@ -32,6 +32,19 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(fetch(request).catch(() => caches.match('./index.html', { cacheName: CACHE }).then((r) => r ?? Response.error())));
     return;
   }
-  // Built files carry a content hash in their names: the cached copy is the right one.
-  event.respondWith(caches.match(request, { cacheName: CACHE, ignoreSearch: true }).then((r) => r ?? fetch(request)));
+  // Built files carry a content hash in their names: the cached copy is the right one. What is
+  // not cached yet (a part loaded on demand) is kept once fetched.
+  event.respondWith(
+    caches.match(request, { cacheName: CACHE, ignoreSearch: true }).then(
+      (cached) =>
+        cached ??
+        fetch(request).then((response) => {
+          if (response.ok) {
+            const copy = response.clone();
+            event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)));
+          }
+          return response;
+        }),
+    ),
+  );
 });

@@ -30,6 +30,19 @@ test('after the first load the lab opens and runs with its server gone', async (
   // The service worker installed its copy of dist/ and controls the page.
   await page.evaluate(() => navigator.serviceWorker.ready);
   await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  // It precached the first screen only: the plugin editor (megabytes) is not fetched until opened.
+  const cachedUrls = () =>
+    page.evaluate(async () => {
+      const names = await caches.keys();
+      const lists = await Promise.all(names.map(async (n) => (await (await caches.open(n)).keys()).map((r) => r.url)));
+      return lists.flat();
+    });
+  const editorFile = /editor\.api|PluginEditor|tsMode|ts\.worker/;
+  expect((await cachedUrls()).some((u) => editorFile.test(u))).toBe(false);
+  // Opened once online, the editor is kept for offline use too.
+  await page.getByRole('button', { name: 'Plugins' }).click();
+  await expect(page.getByRole('region', { name: 'Plugin editor' })).toBeVisible({ timeout: 30_000 });
+  await expect.poll(async () => (await cachedUrls()).some((u) => /editor\.api/.test(u))).toBe(true);
 
   server.closeAllConnections();
   await new Promise((done) => server.close(done));
@@ -42,5 +55,8 @@ test('after the first load the lab opens and runs with its server gone', async (
   await input.fill('esxcli storage core adapter list');
   await input.press('Enter');
   await expect(page.getByRole('log')).toContainText('vmhba1');
+  await page.getByRole('button', { name: 'Plugins' }).click();
+  await expect(page.getByRole('region', { name: 'Plugin editor' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('button', { name: 'New PSP' })).toBeVisible();
   guard.verifyClean();
 });
