@@ -77,6 +77,12 @@ export interface LessonView {
   solvedWithHelp: boolean;
   /** The lesson after this one, if any. */
   next: string | undefined;
+  /**
+   * Plugin files the lesson ships for the learner to start from (lessons/NN-slug/*.ts, the
+   * solution's *.solution.ts left out). `plugin load NAME` in the lesson reads the lab's file NAME
+   * if there is one, else the lesson's: a copy saved in the editor wins over the shipped one.
+   */
+  files: PluginFile[];
 }
 
 export type PluginRole = 'psp' | 'satp' | 'mpp';

@@ -4,10 +4,9 @@ import { deflateRawSync } from 'node:zlib';
 import { test, expect, type Page } from '@playwright/test';
 import { guardPage } from './page-guard';
 
-// The plugin editor, as far as it works without the stack's compiler: Monaco loads only when the
-// editor opens, TypeScript's errors show while typing and stop a load, the stack's refusals become
-// markers (a stand-in answers loadPlugin there), and a share link opens its code in an unsaved file
-// without saving or loading anything.
+// The plugin editor: Monaco loads only when the editor opens, TypeScript's errors show while
+// typing and stop a load, the stack's own refusals become markers, the templates load, and a share
+// link opens its code in an unsaved file that nothing saves or runs until the learner presses Load.
 
 /** Files that only the editor needs (Monaco, its workers, its font, the editor component). */
 const EDITOR_FILE = /\/assets\/(editor\.api|PluginEditor|tsMode|typescript|editor\.worker|ts\.worker|codicon)-[^/]*$/;
@@ -48,26 +47,6 @@ async function spyOnApi(page: Page, methods: string[]) {
     });
   }, methods);
   return () => page.evaluate(() => (window as unknown as { __apiCalls: string[] }).__apiCalls);
-}
-
-/** Replaces the worker's loadPlugin with one that always answers `result` (and counts its calls). */
-async function standInLoad(page: Page, result: unknown) {
-  await page.addInitScript((answer) => {
-    const w = window as unknown as { __loads: number };
-    w.__loads = 0;
-    let api: Record<string, unknown> | undefined;
-    Object.defineProperty(window, 'pathlab', {
-      configurable: true,
-      get: () => api,
-      set(value) {
-        api = value;
-        value.loadPlugin = async () => {
-          w.__loads++;
-          return answer;
-        };
-      },
-    });
-  }, result);
 }
 
 test('the built entry and its static imports hold no Monaco', () => {
@@ -155,41 +134,43 @@ test('a type error shows as a squiggle while typing and stops Load', async ({ pa
   guard.verifyClean();
 });
 
-test('the three templates type-check: Load does not refuse them', async ({ page, baseURL }) => {
+test('the three templates type-check and the stack loads each of them', async ({ page, baseURL }) => {
   const guard = guardPage(page, baseURL);
-  await standInLoad(page, { ok: true, plugin: 'X', role: 'psp', errors: [], message: 'stand-in: loaded' });
   await page.goto('./');
   await ready(page);
   await page.getByRole('button', { name: 'Plugins', exact: true }).click();
   const editor = page.getByRole('region', { name: 'Plugin editor' });
-  for (const [button, name] of [['New PSP', 'LAB_PSP_LQD'], ['New SATP', 'LAB_SATP_EXAMPLE'], ['New MPP', 'LAB_MPP_EXAMPLE']]) {
+  for (const [button, name, role] of [['New PSP', 'LAB_PSP_LQD', 'PSP'], ['New SATP', 'LAB_SATP_EXAMPLE', 'SATP'], ['New MPP', 'LAB_MPP_EXAMPLE', 'MPP']]) {
     await editor.getByRole('button', { name: button, exact: true }).click();
     await expect(page.locator('.monaco-editor .view-lines')).toContainText(name);
     await editor.getByRole('button', { name: 'Load', exact: true }).click();
-    await expect(editor.getByRole('status').first()).toHaveText('stand-in: loaded');
+    await expect(editor.getByRole('status').first()).toContainText(`${name} (${role}) loaded from`, { timeout: 30_000 });
     await expect(page.locator('.monaco-editor .squiggly-error')).toHaveCount(0);
   }
-  expect(await page.evaluate(() => (window as unknown as { __loads: number }).__loads)).toBe(3);
   guard.verifyClean();
 });
 
 test("the stack's refusal shows as markers at its lines and in the console", async ({ page, baseURL }) => {
   const guard = guardPage(page, baseURL);
-  await standInLoad(page, {
-    ok: false,
-    errors: [{ line: 3, column: 1, message: 'stand-in: the stack refused this line' }],
-    message: 'lqd-psp.ts was not loaded: 1 error',
-  });
   await page.goto('./');
   await ready(page);
   await page.getByRole('button', { name: 'Plugins', exact: true }).click();
   const editor = page.getByRole('region', { name: 'Plugin editor' });
   await editor.getByRole('button', { name: 'New PSP', exact: true }).click();
+  await focusEditor(page);
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  // Valid TypeScript that the stack refuses: a plugin must not stop the stack in a debugger.
+  await page.keyboard.insertText(
+    ["import type { PspModule } from 'pathlab';", 'export default {', "  name: 'LAB_PSP_DEBUG',", '  selectPath(io, paths) {', '    debugger;', '    return paths[0];', '  },', '} satisfies PspModule;', ''].join('\n'),
+  );
   await editor.getByRole('button', { name: 'Load', exact: true }).click();
-  await expect(editor.getByRole('status').first()).toHaveText('lqd-psp.ts was not loaded: 1 error');
-  await expect(editor.getByRole('list', { name: 'Errors' })).toContainText('Line 3:1 stand-in: the stack refused this line');
+  await expect(editor.getByRole('status').first()).toContainText('nothing loaded', { timeout: 30_000 });
+  await expect(editor.getByRole('list', { name: 'Errors' })).toContainText(/Line 5:\d+ debugger is not allowed/);
   await expect(page.locator('.monaco-editor .squiggly-error')).toHaveCount(1);
-  await expect(page.getByRole('log')).toContainText('lqd-psp.ts:3:1 stand-in: the stack refused this line');
+  await expect(page.getByRole('log')).toContainText('debugger is not allowed');
+  const loaded = await page.evaluate(() => (window as unknown as { pathlab: { plugins(): Promise<{ name: string }[]> } }).pathlab.plugins());
+  expect(loaded.map((p) => p.name)).not.toContain('LAB_PSP_DEBUG');
   guard.verifyClean();
 });
 
@@ -212,14 +193,8 @@ test('a share link opens its code in an unsaved file and saves or loads nothing'
   await page.keyboard.insertText('// edited\n');
   await page.waitForTimeout(1500);
   expect(await calls()).toEqual([]);
-  const files = await page.evaluate(() =>
-    (window as unknown as { pathlab: { pluginFiles(): Promise<unknown[]> } }).pathlab.pluginFiles().then(
-      (list) => ({ list }),
-      (e: Error) => ({ unavailable: e.message }),
-    ),
-  );
-  if ('list' in files) expect(files.list).toEqual([]);
-  else test.info().annotations.push({ type: 'note', description: `pluginFiles is not in the worker yet: ${files.unavailable}` });
+  const files = await page.evaluate(() => (window as unknown as { pathlab: { pluginFiles(): Promise<unknown[]> } }).pathlab.pluginFiles());
+  expect(files).toEqual([]);
 
   // Share gives a link (in a read-only field when the clipboard is not there) that decodes the same.
   await editor.getByRole('button', { name: 'Share', exact: true }).click();
@@ -231,6 +206,12 @@ test('a share link opens its code in an unsaved file and saves or loads nothing'
   expect(round.name).toBe('first.ts');
   expect(round.source).toContain('// edited');
   expect(await calls()).toEqual([]);
+  expect(await page.evaluate(() => (window as unknown as { pathlab: { plugins(): Promise<unknown[]> } }).pathlab.plugins())).toEqual([]);
+
+  // Only Load runs it.
+  await editor.getByRole('button', { name: 'Load', exact: true }).click();
+  await expect(editor.getByRole('status').first()).toContainText('LAB_PSP_FIRST (PSP) loaded from first.ts');
+  expect(await calls()).toContain('loadPlugin');
   guard.verifyClean();
 });
 

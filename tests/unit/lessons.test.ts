@@ -2,24 +2,31 @@
 // fails its goals (each unmet goal says why), the solution script meets them all. Plus the lesson
 // engine itself: hints, show solution, validation messages, and each goal kind on a fresh host.
 
+import { resolve } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { LabSession } from '../../src/stack/cli/script';
 import { Host } from '../../src/stack/host';
 import { LessonRun } from '../../src/stack/lessons/engine';
 import { GOAL_KINDS, goalChecker, validateGoal, type GoalSpec } from '../../src/stack/lessons/goals';
 import { GoalContext, parseVerifyResults } from '../../src/stack/lessons/context';
-import { LessonError, parseLesson, type Lesson } from '../../src/stack/lessons/lesson';
+import { LessonError, parseLesson, readLessonFile, starterFiles, type Lesson } from '../../src/stack/lessons/lesson';
 import { lessonsFromFiles, loadLessons } from '../../src/stack/lessons/loader';
+import { Lab } from '../../src/stack/workbench/lab';
 
 const lessons = await loadLessons('lessons');
 
+/** A lesson on a fresh host; its session's `plugin load NAME` reads the lesson's own files. */
 async function open(lesson: Lesson): Promise<LessonRun> {
   const run = new LessonRun(lesson, await Host.boot());
   await run.start();
   return run;
 }
 
+const solutionLines = (lesson: Lesson) => lesson.solution.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+
 describe('the lessons', () => {
-  it('are the nine of the issue, in order', () => {
+  it('are the nine of the issue and the three of the plugins issue, in order', () => {
     expect(lessons.map((l) => l.id)).toEqual([
       '01-life-of-an-io',
       '02-discovery-and-naming',
@@ -30,6 +37,9 @@ describe('the lessons', () => {
       '07-round-robin-tuning',
       '08-apd-against-pdl',
       '09-sharing-a-device',
+      '10-write-your-own-psp',
+      '11-an-satp-for-explicit-alua',
+      '12-bring-your-own-mpp',
     ]);
     for (const l of lessons) {
       expect(l.title.length).toBeGreaterThan(3);
@@ -55,7 +65,7 @@ describe('the lessons', () => {
     it('its solution script meets every goal', async () => {
       const run = await open(lesson);
       let transcript = '';
-      for (const line of lesson.solution.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))) {
+      for (const line of solutionLines(lesson)) {
         const r = await run.run(line);
         transcript += `$ ${line}\n${r.output}\n`;
         expect(r.ok, `${line}\n${r.output}`).toBe(true);
@@ -65,6 +75,37 @@ describe('the lessons', () => {
       expect(run.solved).toBe(true);
       expect(run.solvedWithHelp).toBe(false);
     });
+
+    const solutionFiles = Object.keys(lesson.files).filter((f) => f.endsWith('.solution.ts'));
+    if (solutionFiles.length > 0) it('its shipped starter plugins, loaded as they are, do not solve it', async () => {
+      // The solution script with each X.solution.ts swapped for the X.ts the learner starts from.
+      for (const f of solutionFiles) expect(lesson.files, `${f} needs a starter beside it`).toHaveProperty(f.replace(/\.solution\.ts$/, '.ts'));
+      const run = await open(lesson);
+      for (const line of solutionLines(lesson)) await run.run(line.replace(/(\S+)\.solution\.ts\b/g, '$1.ts'));
+      const unmet = run.evaluate().filter((g) => !g.met);
+      expect(unmet.length, 'the goals did not catch the unfinished plugin').toBeGreaterThan(0);
+      expect(run.solved).toBe(false);
+    });
+  });
+
+  it('ship plugin files that type-check against the plugin API', () => {
+    const files = lessons.flatMap((l) => Object.keys(l.files).map((name) => resolve('lessons', l.id, name)));
+    expect(files.length).toBeGreaterThan(0);
+    const program = ts.createProgram(files, {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ['lib.es2022.d.ts'],
+      types: [],
+      paths: { pathlab: [resolve('src/stack/plugin-api.ts')] },
+    });
+    const messages = ts.getPreEmitDiagnostics(program).map((d) => {
+      const where = d.file ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ` : '';
+      return where + ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    });
+    expect(messages).toEqual([]);
   });
 });
 
@@ -107,6 +148,22 @@ describe('parseLesson', () => {
     expect(() => validateGoal({ kind: 'device-status', device: 'x', status: 'gone' }, 'l', 'goals[0]')).toThrow(/goals\[0\]\.status: must be one of on, dead, off/);
     expect(() => validateGoal({ kind: 'working-path', device: 'x' }, 'l', 'goals[0]')).toThrow(/exactly one of path, adapter, sp/);
     expect(() => validateGoal({ kind: 'ran', command: '(' }, 'l', 'goals[3]')).toThrow(/goals\[3\]\.command: must be a regular expression/);
+  });
+
+  it('keeps the plugin files of a lesson folder, and names a bad one', () => {
+    const files = {
+      '/lessons/03-c/lesson.md': FM(GOOD),
+      '/lessons/03-c/solution.lab': 'plugin load lqd.solution.ts',
+      '/lessons/03-c/lqd.ts': 'export default {};',
+      '/lessons/03-c/lqd.solution.ts': 'export default { name: "X" };',
+    };
+    const [l] = lessonsFromFiles(files);
+    expect(l.files).toEqual({ 'lqd.ts': 'export default {};', 'lqd.solution.ts': 'export default { name: "X" };' });
+    expect(starterFiles(l)).toEqual([{ name: 'lqd.ts', source: 'export default {};' }]);
+    expect(readLessonFile(l, 'lqd.solution.ts')).toMatch(/name: "X"/);
+    expect(() => readLessonFile(l, 'nope.ts')).toThrow(/no plugin file named nope.ts \(lesson 03-c has lqd.solution.ts, lqd.ts\)/);
+    expect(() => parseLesson(FM(GOOD), { solution: 'sleep 1s', plugins: { 'bad name.ts': 'x' } }, '99-x')).toThrow(/99-x: bad name.ts: a plugin file name is/);
+    expect(() => parseLesson(FM(GOOD), { solution: 'sleep 1s', plugins: { 'empty.ts': ' ' } }, '99-x')).toThrow(/empty.ts: the plugin file is empty/);
   });
 
   it('needs a solution script', () => {
@@ -207,6 +264,10 @@ const UNMET: [GoalSpec, RegExp][] = [
   [{ kind: 'apd-seen', device: ALUA0 }, /has not been in All Paths Down/],
   [{ kind: 'pdl-seen', device: ALUA0 }, /has not been declared permanently lost/],
   [{ kind: 'ran', command: '^esxtop device$' }, /run a command matching \/\^esxtop device\$\//],
+  [{ kind: 'plugin', name: 'LAB_PSP_LQD', role: 'psp' }, /no plugin named LAB_PSP_LQD is loaded; its default export's name must be 'LAB_PSP_LQD': a PSP exports selectPath/],
+  [{ kind: 'device-owner', device: AA0, plugin: 'LAB_MPP_RR' }, /LAB_MPP_RR is not loaded as a multipathing plugin, so it owns no device yet/],
+  [{ kind: 'path-share', device: AA0, path: 'vmhba1:C0:T3:L0', maxPercent: 20 }, /has done 0 commands since its policy was last set; run at least 500/],
+  [{ kind: 'alua-group', array: 'alua-array', lun: 0, sp: 'SPB', state: 'AO', setBy: 'stpg' }, /alua-array LUN 0: SPB's target port group is ANO, not AO; only a host's SET TARGET PORT GROUPS makes it AO here/],
 ];
 
 describe('goal kinds on a fresh host', () => {
@@ -230,5 +291,131 @@ describe('goal kinds on a fresh host', () => {
     context.begin();
     const r = goalChecker({ kind: 'psp', device: 'naa.nope', psp: 'VMW_PSP_RR' })(host, context);
     expect(r).toEqual({ met: false, message: expect.stringMatching(/there is no device naa\.nope/) });
+  });
+});
+
+describe('the plugin goal kinds', () => {
+  const l10 = lessons.find((l) => l.id === '10-write-your-own-psp')!;
+  const l12 = lessons.find((l) => l.id === '12-bring-your-own-mpp')!;
+  const SLOW = 'vmhba1:C0:T3:L0';
+
+  async function session(lesson = l10): Promise<{ s: LabSession; context: GoalContext; check: (g: GoalSpec) => { met: boolean; message: string }; run: (line: string) => Promise<string> }> {
+    const host = await Host.boot();
+    const s = new LabSession(host, async (name) => readLessonFile(lesson, name));
+    const context = new GoalContext(host);
+    context.begin();
+    const run = async (line: string) => {
+      const r = await s.run(line);
+      expect(r.ok, `${line}\n${r.output}`).toBe(true);
+      context.refresh();
+      return r.output;
+    };
+    return { s, context, run, check: (g) => goalChecker(validateGoal(g, 'test', 'goals[0]'))(host, context) };
+  }
+
+  it('plugin: met once loaded in its role, and says so when the role is wrong or it was disabled', async () => {
+    const { check, run, s } = await session();
+    await run('plugin load lqd.solution.ts');
+    expect(check({ kind: 'plugin', name: 'LAB_PSP_LQD', role: 'psp' })).toEqual({ met: true, message: 'LAB_PSP_LQD (PSP) from lqd.solution.ts is loaded' });
+    expect(check({ kind: 'plugin', name: 'LAB_PSP_LQD', role: 'satp' }).message).toMatch(/is loaded as a PSP, not an SATP: an SATP exports onError and checkPaths/);
+    const bad = await s.host.plugins.load({ name: 'bad.ts', source: 'export default { name: "LAB_PSP_BAD", selectPath() { throw new Error("oops"); } };' });
+    expect(bad.ok).toBe(true);
+    await run(`esxcli storage nmp device set -d ${AA0} --psp LAB_PSP_BAD`);
+    await run(`fio --name x --vm db01 --disk 1 --rw randread --bs 4k --iodepth 4 --size 1m --runtime 50ms`);
+    const r = check({ kind: 'plugin', name: 'LAB_PSP_BAD' });
+    expect(r.met).toBe(false);
+    expect(r.message).toMatch(/LAB_PSP_BAD \(PSP\) from bad.ts was disabled: .*oops.*Fix it and load it again \(plugin load bad.ts\)/);
+    expect(check({ kind: 'plugin', name: 'LAB_PSP_BAD', state: 'disabled' }).met).toBe(true);
+  });
+
+  it('path-share: counts from the last policy change; Round Robin fails it, least queue depth meets it', async () => {
+    const { check, run } = await session();
+    const goal = { kind: 'path-share', device: AA0, path: SLOW, maxPercent: 20, min: 1000 };
+    for (const line of l10.start!.split('\n').filter((l) => l.trim() && !l.startsWith('#'))) await run(line);
+    const rr = check(goal);
+    expect(rr.met).toBe(false);
+    expect(rr.message).toMatch(new RegExp(`${SLOW} carried (4\\d|5\\d)\\.\\d% of ${AA0}'s \\d+ commands since its policy was last set \\(.*\\); it should carry at most 20%`));
+    await run('plugin load lqd.solution.ts');
+    await run(`esxcli storage nmp device set -d ${AA0} --psp LAB_PSP_LQD`);
+    expect(check(goal).message).toMatch(/has done 0 commands since its policy was last set; run at least 1000/);
+    await run(`fio --name lqd --vm db01 --disk 1 --rw randrw --bs 4k --iodepth 16 --size 8m --runtime 300ms`);
+    const lqd = check(goal);
+    expect(lqd.met, lqd.message).toBe(true);
+    const { maxPercent: _, ...rest } = goal;
+    expect(check({ ...rest, minPercent: 30 }).message).toMatch(/it should carry at least 30%/);
+    expect(check({ ...goal, path: 'vmhba1:C0:T0:L0' }).message).toMatch(/vmhba1:C0:T0:L0 is not a path of naa\.600140500aaa00030000000000000000 \(its paths: vmhba1:C0:T3:L0, vmhba2:C0:T3:L0\)/);
+  });
+
+  it('device-owner: NMP owns the classroom devices; another plugin needs the paths unclaimed and claimed again', async () => {
+    const { check } = await session();
+    expect(check({ kind: 'device-owner', device: AA0, plugin: 'NMP' })).toEqual({ met: true, message: `${AA0} is claimed by NMP (2 path(s))` });
+    expect(check({ kind: 'device-owner', device: AA0, plugin: 'MASK_PATH' }).message).toMatch(
+      /is still claimed by NMP: claim rules only place unclaimed paths. Unclaim its paths \(esxcli storage core claiming unclaim -t device -d naa\.600140500aaa00030000000000000000\) and run the rules/,
+    );
+    expect(check({ kind: 'device-owner', device: 'naa.nope', plugin: 'NMP' }).message).toMatch(/there is no device naa\.nope/);
+  });
+
+  it('device-owner and path-share on a learner MPP: each missing step named, the share counted from the claim', async () => {
+    const { check, run } = await session(l12);
+    const owner = { kind: 'device-owner', device: AA0, plugin: 'LAB_MPP_AA' };
+    const share = { kind: 'path-share', device: AA0, path: 'vmhba2:C0:T3:L0', minPercent: 35, min: 1000 };
+    await run('fio --name fixed --vm db01 --disk 1 --rw randrw --bs 4k --iodepth 16 --size 8m --runtime 100ms');
+    expect(check(share).message).toMatch(/vmhba2:C0:T3:L0 carried 0\.0% of .* it should carry at least 35%/);
+    await run('plugin load mpp.solution.ts');
+    expect(check(owner).message).toMatch(/is claimed by NMP; no loaded claim rule gives paths to LAB_MPP_AA: add one \(esxcli storage core claimrule add/);
+    await run('esxcli storage core claimrule add -r 200 -t vendor -V PATHLAB -M AA-VA -P LAB_MPP_AA');
+    expect(check(owner).message).toMatch(/no loaded claim rule gives paths to LAB_MPP_AA: rule 200 is only in the file: load it/);
+    await run('esxcli storage core claimrule load');
+    expect(check(owner).message).toMatch(/is still claimed by NMP: claim rules only place unclaimed paths/);
+    await run('esxcli storage core claiming unclaim -t vendor -V PATHLAB -M AA-VA');
+    await run('esxcli storage core claimrule run');
+    expect(check(owner)).toEqual({ met: true, message: `${AA0} is claimed by LAB_MPP_AA (2 path(s))` });
+    expect(check(share).message).toMatch(/has done 0 commands since its policy was last set/); // a new window under the MPP
+    await run('fio --name db --vm db01 --disk 1 --rw randrw --bs 4k --iodepth 16 --size 8m --runtime 100ms');
+    expect(check(share).met).toBe(true);
+  });
+
+  it('device-owner says when the MPP refused the paths its rule offered', async () => {
+    const { check, run } = await session(l12);
+    for (const line of [
+      'plugin load mpp.ts',
+      'esxcli storage core claimrule add -r 200 -t vendor -V PATHLAB -M AA-VA -P LAB_MPP_AA',
+      'esxcli storage core claimrule load',
+      'esxcli storage core claiming unclaim -t vendor -V PATHLAB -M AA-VA',
+      'esxcli storage core claimrule run',
+    ]) await run(line);
+    expect(check({ kind: 'device-owner', device: AA0, plugin: 'LAB_MPP_AA' }).message).toMatch(/if NMP claims them again, LAB_MPP_AA's claimPath refused them/);
+  });
+
+  it('alua-group: the state of a group on the array, and whether a host\'s STPG or the array set it', async () => {
+    const { check, run } = await session();
+    await run('fault alua alua-array 0 SPB ao');
+    await run('sleep 1s'); // past the transition
+    const goal = { kind: 'alua-group', array: 'alua-array', lun: 0, sp: 'SPB', state: 'AO' };
+    expect(check(goal)).toEqual({ met: true, message: "alua-array LUN 0: SPB's target port group is AO" });
+    expect(check({ ...goal, setBy: 'array' }).met).toBe(true);
+    expect(check({ ...goal, setBy: 'stpg' }).message).toBe("alua-array LUN 0: SPB's target port group is AO, but the array changed it itself, not a host's SET TARGET PORT GROUPS");
+    expect(check({ ...goal, sp: 'SPA' }).message).toBe("alua-array LUN 0: SPA's target port group is ANO, not AO");
+    expect(check({ ...goal, array: 'aa-array' }).message).toMatch(/aa-array is not an ALUA array/);
+    expect(check({ ...goal, sp: 'SPC' }).message).toMatch(/alua-array has no SP SPC \(its SPs: SPA, SPB\)/);
+  });
+});
+
+describe('a lesson with plugin files in the page', () => {
+  const l10 = lessons.find((l) => l.id === '10-write-your-own-psp')!;
+
+  it('offers its starter files, and plugin load reads the lab\'s copy first, else the lesson\'s', async () => {
+    const lab = await Lab.open({ lessons: [l10], onFrame: () => {}, persistent: false });
+    const view = lab.lessonView()!;
+    expect(view.id).toBe(l10.id);
+    expect(view.files).toEqual([{ name: 'lqd.ts', source: l10.files['lqd.ts'] }]);
+    expect((await lab.run('plugin load lqd.solution.ts')).output).toBe('LAB_PSP_LQD (PSP) loaded from lqd.solution.ts');
+    await lab.savePluginFile({ name: 'lqd.ts', source: 'export default { name: "LAB_PSP_MINE", selectPath(_i: unknown, p: readonly unknown[]) { return p[0]; } };' });
+    expect((await lab.run('plugin load lqd.ts')).output).toBe('LAB_PSP_MINE (PSP) loaded from lqd.ts');
+    const missing = await lab.run('plugin load none.ts');
+    expect(missing.ok).toBe(false);
+    expect(missing.output).toMatch(/no plugin file named none.ts \(the lab has lqd.ts\); lesson 10-write-your-own-psp ships lqd.ts$/);
+    await lab.openSandbox();
+    expect((await lab.run('plugin load lqd.solution.ts')).output).toMatch(/no plugin file named lqd.solution.ts/);
   });
 });

@@ -55,7 +55,7 @@ export class GoalContext {
   private readonly deviceBase = new Map<string, Counts>();
   private readonly vmBase = new Map<string, Counts>();
   private readonly pathBase = new WeakMap<PathImpl, number>();
-  /** Per device: when its policy last changed, the path counters then (for io-balance). */
+  /** Per device: when its policy (or owning MPP) last changed, the path counters then (for io-balance, path-share). */
   private readonly balanceBase = new WeakMap<PathImpl, number>();
   private readonly policySignature = new Map<string, string>();
 
@@ -88,13 +88,17 @@ export class GoalContext {
     if (/^fio\s/.test(trimmed) && !trimmed.endsWith('&')) this.verifies.push(...parseVerifyResults(output));
   }
 
-  /** After every command: a device whose PSP or its settings changed starts a new balance window. */
+  /**
+   * After every command: a device whose PSP or its settings changed starts a new balance window,
+   * and so does a device that another multipathing plugin (an MPP) now owns.
+   */
   refresh(): void {
-    for (const d of this.host.nmp.devices) {
-      const signature = `${d.psp.name} ${JSON.stringify(d.pspConfig)}`;
-      if (this.policySignature.get(d.logical.id) === signature) continue;
-      this.policySignature.set(d.logical.id, signature);
-      for (const p of d.paths) this.balanceBase.set(p, p.counters.commands);
+    for (const device of this.host.psa.devices.values()) {
+      const d = this.host.nmp.device(device.id);
+      const signature = d ? `${d.psp.name} ${JSON.stringify(d.pspConfig)}` : `owner ${device.owner.name}`;
+      if (this.policySignature.get(device.id) === signature) continue;
+      this.policySignature.set(device.id, signature);
+      for (const p of device.paths) this.balanceBase.set(p, p.counters.commands);
     }
   }
 

@@ -7,7 +7,7 @@ import { LabSession, type CommandResult } from '../cli/script';
 import type { Host } from '../host';
 import { GoalContext } from './context';
 import { describeGoal, goalChecker, type GoalChecker, type GoalSpec } from './goals';
-import type { Lesson } from './lesson';
+import { readLessonFile, type Lesson } from './lesson';
 
 export interface GoalStatus {
   goal: GoalSpec;
@@ -42,7 +42,8 @@ export class LessonRun {
   constructor(
     readonly lesson: Lesson,
     readonly host: Host,
-    readonly session: LabSession = new LabSession(host),
+    /** The learner's session; by default one whose `plugin load NAME` reads the lesson's own files. */
+    readonly session: LabSession = new LabSession(host, async (name) => readLessonFile(lesson, name)),
   ) {
     this.context = new GoalContext(host);
     this.checkers = lesson.goals.map((goal) => ({ goal, description: describeGoal(goal), check: goalChecker(goal) }));

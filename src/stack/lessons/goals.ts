@@ -1,7 +1,9 @@
 // Declarative lesson goals: the kinds a lesson's frontmatter may use, their validation (messages
 // name the bad field) and their checks. Each kind lives with its family: goals-policy.ts (SATP,
 // PSP, Round Robin, Fixed, working paths), goals-paths.ts (paths, claim rules, devices, LUN owner),
-// goals-io.ts (statistics, balance, shares, queues, verify), goals-events.ts (APD, PDL, commands run).
+// goals-io.ts (statistics, balance, shares, queues, verify), goals-events.ts (APD, PDL, commands run),
+// goals-plugins.ts (the learner's plugins: loaded, owning a device, a path's share of the commands,
+// an ALUA group's state and who set it).
 
 import type { Host } from '../host';
 import type { GoalContext } from './context';
@@ -9,6 +11,7 @@ import { LessonError } from './errors';
 import type { GoalChecker, GoalKind, GoalResult, GoalSpec } from './goal-types';
 import { apdSeenGoal, pdlSeenGoal, ranGoal } from './goals-events';
 import { deviceQueueGoal, ioBalanceGoal, noLostWritesGoal, sharesGoal, statGoal } from './goals-io';
+import { aluaGroupGoal, deviceOwnerGoal, pathShareGoal, pluginGoal } from './goals-plugins';
 import { claimRuleGoal, devicePathsGoal, deviceStatusGoal, lunOwnerGoal, pathHiddenGoal, pathStateGoal } from './goals-paths';
 import { pspGoal, preferredPathGoal, rrConfigGoal, satpDefaultPspGoal, satpGoal, workingPathGoal } from './goals-policy';
 
@@ -20,6 +23,7 @@ export const GOAL_KINDS: ReadonlyMap<string, GoalKind> = new Map(
     pathStateGoal, pathHiddenGoal, claimRuleGoal, devicePathsGoal, deviceStatusGoal, lunOwnerGoal,
     statGoal, ioBalanceGoal, sharesGoal, deviceQueueGoal, noLostWritesGoal,
     apdSeenGoal, pdlSeenGoal, ranGoal,
+    pluginGoal, deviceOwnerGoal, pathShareGoal, aluaGroupGoal,
   ].map((k) => [k.kind, k]),
 );
 

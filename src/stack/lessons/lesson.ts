@@ -1,5 +1,6 @@
 // A lesson: content under lessons/NN-slug/ — lesson.md (YAML frontmatter between --- lines, then
-// a markdown body), an optional start.lab run before the learner begins, and solution.lab.
+// a markdown body), an optional start.lab run before the learner begins, solution.lab, and any
+// plugin files (*.ts) the lesson ships: `plugin load NAME` in the lesson reads them.
 // parseLesson checks the frontmatter and names the bad field in a LessonError.
 
 import { parse } from 'yaml';
@@ -26,6 +27,34 @@ export interface Lesson {
   start: string | undefined;
   /** solution.lab: lab-script lines that reach every goal from the start state. */
   solution: string;
+  /**
+   * Plugin files shipped in the lesson's folder (*.ts), by file name: what `plugin load NAME`
+   * reads in the lesson when the lab has no file of that name. Files named *.solution.ts are the
+   * solution's (solution.lab loads them); the others are where the learner starts.
+   */
+  files: Record<string, string>;
+}
+
+/** A plugin file's name, as the lab's plugin files take it (lqd.ts, lqd.solution.ts). */
+export const LESSON_FILE_NAME = /^[A-Za-z0-9][\w.-]{0,63}\.ts$/;
+
+/** A lesson file that belongs to the solution: solution.lab loads it, the learner is not handed it. */
+export const isSolutionFile = (name: string): boolean => name.endsWith('.solution.ts');
+
+/** The lesson's files the learner starts from (the solution's left out), in name order. */
+export function starterFiles(lesson: Lesson): { name: string; source: string }[] {
+  return Object.keys(lesson.files)
+    .filter((name) => !isSolutionFile(name))
+    .sort()
+    .map((name) => ({ name, source: lesson.files[name] }));
+}
+
+/** Reads a lesson's file by name, as `plugin load` wants it; throws naming the files there are. */
+export function readLessonFile(lesson: Lesson, name: string): string {
+  const source = lesson.files[name];
+  if (source !== undefined) return source;
+  const names = Object.keys(lesson.files).sort();
+  throw new Error(`no plugin file named ${name}${names.length ? ` (lesson ${lesson.id} has ${names.join(', ')})` : ''}`);
 }
 
 const FIELDS = ['title', 'summary', 'scenario', 'goals', 'hints'];
@@ -44,7 +73,11 @@ function frontmatter(lesson: string, markdown: string): { yaml: string; body: st
   return { yaml: m[1], body: m[2] };
 }
 
-export function parseLesson(markdown: string, files: { start?: string; solution: string }, id: string): Lesson {
+export function parseLesson(
+  markdown: string,
+  files: { start?: string; solution: string; plugins?: Record<string, string> },
+  id: string,
+): Lesson {
   const { yaml, body } = frontmatter(id, markdown);
   let data: unknown;
   try {
@@ -74,6 +107,12 @@ export function parseLesson(markdown: string, files: { start?: string; solution:
     return h.trim();
   });
   if (typeof files.solution !== 'string' || files.solution.trim() === '') throw new LessonError(id, 'solution.lab', 'missing or empty');
+  const plugins: Record<string, string> = {};
+  for (const [name, source] of Object.entries(files.plugins ?? {})) {
+    if (!LESSON_FILE_NAME.test(name)) throw new LessonError(id, name, 'a plugin file name is letters, digits, ., _ or - ending in .ts (at most 64 characters before .ts)');
+    if (typeof source !== 'string' || source.trim() === '') throw new LessonError(id, name, 'the plugin file is empty');
+    plugins[name] = source;
+  }
   return {
     id,
     title,
@@ -84,5 +123,6 @@ export function parseLesson(markdown: string, files: { start?: string; solution:
     body: body.trim(),
     start: files.start !== undefined && files.start.trim() !== '' ? files.start : undefined,
     solution: files.solution,
+    files: plugins,
   };
 }

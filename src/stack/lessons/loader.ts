@@ -1,31 +1,33 @@
 // Lessons from files. lessonsFromFiles takes a path → text map (what Vite's
 // import.meta.glob('/lessons/*/*', { query: '?raw', eager: true, import: 'default' }) gives in the
 // page); loadLessons reads lessons/ from disk in Node and goes through the same function. node:fs
-// is imported only when loadLessons runs, so this module stays browser-safe.
+// is imported only when loadLessons runs, so this module stays browser-safe. A lesson's *.ts files
+// are its plugin files (Lesson.files).
 
 import { LessonError } from './errors';
 import { parseLesson, type Lesson } from './lesson';
 
-/** "…/NN-slug/lesson.md" → folder and file name. */
-const LESSON_FILE = /(?:^|[/\\])(\d{2,}-[a-z0-9][a-z0-9-]*)[/\\](lesson\.md|start\.lab|solution\.lab)$/;
+/** "…/NN-slug/lesson.md" → folder and file name (lesson.md, start.lab, solution.lab or a *.ts). */
+const LESSON_FILE = /(?:^|[/\\])(\d{2,}-[a-z0-9][a-z0-9-]*)[/\\](lesson\.md|start\.lab|solution\.lab|[^/\\]+\.ts)$/;
 
 /** Lessons from a map of file paths to their text, in folder order. Other files are ignored. */
 export function lessonsFromFiles(files: Record<string, string>): Lesson[] {
-  const folders = new Map<string, { md?: string; start?: string; solution?: string }>();
+  const folders = new Map<string, { md?: string; start?: string; solution?: string; plugins: Record<string, string> }>();
   for (const [path, content] of Object.entries(files)) {
     const m = LESSON_FILE.exec(path);
     if (!m) continue;
-    const entry = folders.get(m[1]) ?? {};
+    const entry = folders.get(m[1]) ?? { plugins: {} };
     if (m[2] === 'lesson.md') entry.md = content;
     else if (m[2] === 'start.lab') entry.start = content;
-    else entry.solution = content;
+    else if (m[2] === 'solution.lab') entry.solution = content;
+    else entry.plugins[m[2]] = content;
     folders.set(m[1], entry);
   }
   return [...folders.keys()].sort().map((id) => {
     const f = folders.get(id)!;
     if (f.md === undefined) throw new LessonError(id, undefined, 'lesson.md is missing');
     if (f.solution === undefined) throw new LessonError(id, 'solution.lab', 'missing: every lesson needs a solution script');
-    return parseLesson(f.md, { start: f.start, solution: f.solution }, id);
+    return parseLesson(f.md, { start: f.start, solution: f.solution, plugins: f.plugins }, id);
   });
 }
 
@@ -39,7 +41,8 @@ export async function loadLessons(dir = 'lessons'): Promise<Lesson[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
   for (const entry of entries) {
     if (!entry.isDirectory()) continue;
-    for (const name of ['lesson.md', 'start.lab', 'solution.lab']) {
+    const names = await fs.readdir(`${dir}/${entry.name}`);
+    for (const name of ['lesson.md', 'start.lab', 'solution.lab', ...names.filter((n) => n.endsWith('.ts')).sort()]) {
       const path = `${dir}/${entry.name}/${name}`;
       try {
         files[path] = await fs.readFile(path, 'utf8');

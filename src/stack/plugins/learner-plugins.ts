@@ -121,7 +121,8 @@ export class LearnerPlugins implements Supervisor, TimerTarget {
     if (!plugin) throw new Error(`no learner plugin named ${name} is loaded`);
     if (plugin.state === 'loaded') {
       const users = plugin.installed.inUse();
-      if (users.length > 0) throw new Error(`${name} is in use by ${users.join(', ')}: set another policy on them first`);
+      const first = plugin.role === 'psp' ? 'set another PSP on them first' : plugin.role === 'satp' ? 'give them another SATP (an SATP rule and a reclaim) first' : 'unclaim their paths first';
+      if (users.length > 0) throw new Error(`${name} is in use by ${users.join(', ')}: ${first}`);
       plugin.installed.remove();
     }
     this.plugins.delete(name);

@@ -346,6 +346,8 @@ export class IoPath implements IoTimerHandler, TimerTarget {
     }
     const lun = path.array.lun(path.lun);
     if (lun) path.array.lunReset(lun, path.port, path.adapterRef.wwpn || path.adapterRef.name);
+    // The owner learns of the reset once it is done (a learner's MPP runs its taskManagement hook).
+    device.owner.taskManagement?.(device, 'lun-reset');
     return aborted;
   }
 

@@ -2,6 +2,7 @@
 // framework never knows a plugin by name: it offers paths, routes commands and reports completions
 // through this interface only.
 
+import type { LogicalDevice } from './device';
 import type { IoRequest } from './io-request';
 import type { PathImpl } from './path';
 
@@ -29,4 +30,10 @@ export interface Mpp {
   pathsChanged?(): void;
   /** An administrator enabled or disabled one of the plugin's paths. */
   setPathEnabled?(path: PathImpl, enabled: boolean): void;
+  /**
+   * Task management went to one of the plugin's devices (vmkfstools -L lunreset): the framework has
+   * already aborted the commands on its paths (completed with host status RESET); the plugin may
+   * hold new commands until it has dealt with the reset.
+   */
+  taskManagement?(device: LogicalDevice, kind: 'abort' | 'lun-reset'): void;
 }

@@ -59,6 +59,18 @@ export class Psa {
     });
   }
 
+  /**
+   * Unloads a plugin now, open devices or not: its devices go, its paths return to the unclaimed
+   * pool for the next claim(). The plugin keeps the commands it holds and must finish them (a
+   * learner's MPP hands them to its devices' new owners).
+   */
+  evictPlugin(mpp: Mpp): void {
+    for (const device of [...this.devices.values()]) if (device.owner === mpp) this.removeDevice(device);
+    this.plugins.evict(mpp, () => {
+      for (const path of this.paths) if (path.owner === mpp.name) this.releasePath(path);
+    });
+  }
+
   // ---- devices (called by plugins) ----
 
   /** Registers a device a plugin built; refused (false) when another plugin already owns that id. */
@@ -168,6 +180,11 @@ export class Psa {
       else this.releasePath(path);
     }
     return refused;
+  }
+
+  /** Paths their owner hands back itself (it could not build their device): no unclaimPath call. */
+  releasePaths(paths: readonly PathImpl[]): void {
+    for (const path of paths) this.releasePath(path);
   }
 
   private guard<T>(mpp: Mpp, hook: string, call: () => T, fallback: T): T {

@@ -47,4 +47,17 @@ export class PluginRegistry {
     entry.state = 'disabled';
     this.entries.delete(name);
   }
+
+  /**
+   * Unloads `mpp` even while its devices are open: for a plugin that must go now (a learner's MPP
+   * that misbehaved, or is being replaced), which still finishes the commands it holds itself.
+   */
+  evict(mpp: Mpp, release: () => void): void {
+    const entry = this.entries.get(mpp.name);
+    if (!entry || entry.mpp !== mpp) return;
+    entry.state = 'disabling';
+    release();
+    entry.state = 'disabled';
+    this.entries.delete(mpp.name);
+  }
 }

@@ -7,7 +7,7 @@ import type { IndexedDbBlockStore } from '../blockstore/indexeddb-store';
 import { LabSession } from '../cli/script';
 import { Host } from '../host';
 import { LessonRun } from '../lessons/engine';
-import type { Lesson } from '../lessons/lesson';
+import { readLessonFile, starterFiles, type Lesson } from '../lessons/lesson';
 import type { StatsFrame } from './frames';
 import { captureState, restoreState, type LabState } from './lab-state';
 import { exportLab, LabStore, readExport } from './lab-store';
@@ -131,6 +131,7 @@ export class Lab {
       solved: run.solved,
       solvedWithHelp: run.solvedWithHelp,
       next: lessons[at + 1]?.id,
+      files: starterFiles(run.lesson),
     };
   }
 
@@ -201,7 +202,17 @@ export class Lab {
   }
 
   private use(host: Host): void {
-    this.session = new LabSession(host, async (name) => this.pluginFiles.read(name));
+    // `plugin load NAME`: the lab's file NAME first (the learner's copy), else the open lesson's.
+    this.session = new LabSession(host, async (name) => {
+      const lesson = this.lesson?.lesson;
+      if (lesson && !this.pluginFiles.has(name) && lesson.files[name] !== undefined) return readLessonFile(lesson, name);
+      const shipped = lesson ? starterFiles(lesson).map((f) => f.name) : [];
+      try {
+        return this.pluginFiles.read(name);
+      } catch (e) {
+        throw shipped.length === 0 ? e : new Error(`${(e as Error).message}; lesson ${lesson!.id} ships ${shipped.join(', ')}`);
+      }
+    });
     this.time = new TimeControl(this.session, this.options.onFrame);
   }
 

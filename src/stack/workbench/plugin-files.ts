@@ -13,6 +13,10 @@ export class PluginFiles {
     return [...this.files].sort(([a], [b]) => a.localeCompare(b)).map(([name, source]) => ({ name, source }));
   }
 
+  has(name: string): boolean {
+    return this.files.has(name);
+  }
+
   read(name: string): string {
     const source = this.files.get(name);
     if (source === undefined) throw new Error(`no plugin file named ${name}${this.files.size ? ` (the lab has ${[...this.files.keys()].join(', ')})` : ' (the lab has none yet: create one in the plugin editor)'}`);

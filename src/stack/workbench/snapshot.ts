@@ -31,6 +31,8 @@ export interface PathSnapshot {
   working: boolean;
   masked: boolean;
   outstanding: number;
+  /** Commands completed on the path since boot. */
+  commands: number;
 }
 
 export interface DeviceSnapshot {
@@ -107,6 +109,7 @@ export function snapshot(host: Host): LabSnapshot {
         working: nmp ? nmp.workingPaths().includes(p) : false,
         masked: masked.has(p),
         outstanding: p.outstanding,
+        commands: p.stats.ios,
       };
     }),
     devices: [...host.psa.devices.values()].map((d) => {

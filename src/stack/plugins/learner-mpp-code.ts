@@ -1,0 +1,176 @@
+// The learner's side of an MPP: each of its hooks called through the guard, each answer checked,
+// and the first misbehaviour recorded. The adapter (learner-mpp.ts) never calls the learner's code
+// but through here, so "disabled" means one thing: nothing here calls it again. A hook that gives
+// no usable answer returns undefined, and the adapter decides by itself.
+
+import type { ClaimedPath, CommandOutcome, ErrorAction, MppModule } from '../plugin-api';
+import type { IoRequest } from '../psa/io-request';
+import type { PathImpl } from '../psa/path';
+import { PluginViolation } from './guard';
+import { describeOutcome, GOOD, isAction } from './learner-mpp-checks';
+import { pathBehind, type LearnerMppDevice } from './learner-mpp-device';
+import { describe } from './supervised-psp';
+import type { Supervisor } from './supervisor';
+import { IoView, type PathViews } from './views';
+
+export class LearnerCode {
+  /** Set on the first fault: the learner's code is not called again. */
+  disabled = false;
+  /** Told of the first fault (the adapter stops waiting for the learner). */
+  onFault: () => void = () => {};
+  private readonly io = new IoView();
+  /** Violations found while installMpp runs, reported once the manager knows the plugin. */
+  private deferred: PluginViolation[] | undefined;
+  /** A misuse of send or setPathState inside the running hook: at fault even if the hook caught it. */
+  private misused: TypeError | undefined;
+
+  constructor(
+    readonly name: string,
+    /** The learner's module, `this` of its hooks. */
+    private readonly module: object,
+    /** Its hooks, read once under the guard when it loaded (a getter cannot run later). */
+    private readonly hooks: MppModule,
+    private readonly supervisor: Supervisor,
+    private readonly views: PathViews,
+  ) {}
+
+  /** Take (true) or leave (false) a path; false too when the plugin is off or answers anything else. */
+  claimPath(path: PathImpl, view: ClaimedPath): boolean {
+    if (this.disabled) return false;
+    const answer = this.run('claimPath', () => this.hooks.claimPath.call(this.module, view), false);
+    if (this.disabled || typeof answer === 'boolean') return answer === true && !this.disabled;
+    this.fault(this.badReturn('claimPath', `returned ${describe(answer)} for ${path.name}, not true (take it) or false (leave it)`));
+    return false;
+  }
+
+  openDevice(device: LearnerMppDevice): void {
+    const open = this.hooks.openDevice;
+    if (open && !this.disabled) this.run('openDevice', () => open.call(this.module, device.view), undefined);
+  }
+
+  closeDevice(device: LearnerMppDevice): void {
+    const close = this.hooks.closeDevice;
+    if (close && !this.disabled) this.run('closeDevice', () => close.call(this.module, device.view), undefined);
+  }
+
+  pathStateChanged(device: LearnerMppDevice, path: PathImpl): void {
+    const changed = this.hooks.pathStateChanged;
+    if (changed && !this.disabled) this.run('pathStateChanged', () => changed.call(this.module, this.views.of(path), device.view), undefined);
+  }
+
+  /** The path the learner picks among `usable`; undefined when it is off or picked anything else. */
+  startCommand(io: IoRequest, usable: PathImpl[], device: LearnerMppDevice): PathImpl | undefined {
+    if (this.disabled) return undefined;
+    const views = this.views.list(usable);
+    const chosen = this.run('startCommand', () => this.hooks.startCommand.call(this.module, this.io.fill(io), views, device.view), undefined);
+    if (this.disabled) return undefined;
+    const path = pathBehind(chosen);
+    if (path && usable.includes(path)) return path;
+    this.fault(this.badReturn('startCommand', `returned ${whatPath(chosen, device)}`));
+    return undefined;
+  }
+
+  /** A good command, told to the learner; its answer is ignored (there is nothing to decide). */
+  commandGood(io: IoRequest, path: PathImpl, device: LearnerMppDevice): void {
+    const done = this.hooks.commandDone;
+    if (done && !this.disabled) this.run('commandDone', () => done.call(this.module, this.io.fill(io), this.views.of(path), GOOD, device.view), undefined);
+  }
+
+  /** The learner's decision on a failed command; undefined when it has no commandDone, is off or answered wrong. */
+  commandFailed(io: IoRequest, path: PathImpl, outcome: CommandOutcome, device: LearnerMppDevice): ErrorAction | undefined {
+    const done = this.hooks.commandDone;
+    if (!done || this.disabled) return undefined;
+    const answer = this.run('commandDone', () => done.call(this.module, this.io.fill(io), this.views.of(path), outcome, device.view), undefined);
+    if (this.disabled) return undefined;
+    if (isAction(answer)) return answer;
+    this.fault(this.badReturn('commandDone', `returned ${describe(answer)} for a failed command (${describeOutcome(outcome)}), not 'retry', 'failover' or 'fail'`));
+    return undefined;
+  }
+
+  get hasTaskManagement(): boolean {
+    return this.hooks.taskManagement !== undefined && !this.disabled;
+  }
+
+  taskManagement(kind: 'abort' | 'lun-reset', device: LearnerMppDevice, done: () => void): void {
+    const hook = this.hooks.taskManagement;
+    if (hook && !this.disabled) this.run('taskManagement', () => hook.call(this.module, kind, device.view, done), undefined);
+  }
+
+  /** The done callback the learner gave device.send. */
+  sendCallback(callback: (result: unknown) => void, result: unknown): void {
+    if (!this.disabled) this.run('send callback', () => callback.call(undefined, result), undefined);
+  }
+
+  /**
+   * A bad argument from the learner (to send or setPathState): thrown into its hook as a TypeError,
+   * so the guard names the hook and the line of the call; remembered, so a hook that catches it is
+   * still at fault.
+   */
+  misuse(message: string): never {
+    const error = new TypeError(message);
+    this.misused ??= error;
+    throw error;
+  }
+
+  /** A hook that did not call its done in time (the adapter keeps the clock). */
+  timedOut(hook: string, message: string): void {
+    this.fault(new PluginViolation('timeout', this.name, hook, undefined, `${this.name}: ${hook} ${message}`));
+  }
+
+  /** Faults found until reportDeferred() wait: the manager learns of the plugin only when installMpp returns. */
+  deferFaults(): void {
+    this.deferred = [];
+  }
+
+  reportDeferred(): void {
+    const found = this.deferred ?? [];
+    this.deferred = undefined;
+    // A microtask: after the manager's load() has recorded the plugin, before anything else runs.
+    if (found.length > 0) queueMicrotask(() => this.supervisor.fault(this.name, found[0]));
+  }
+
+  /** Off for good without a fault (the plugin was replaced or unloaded). */
+  stop(): void {
+    this.disabled = true;
+  }
+
+  /** Runs one hook under the guard; a violation disables the plugin and `fallback` is the answer. */
+  private run<T>(hook: string, call: () => T, fallback: T): T {
+    const outer = this.misused;
+    this.misused = undefined;
+    try {
+      const value = this.supervisor.guard.call(this.name, hook, call);
+      const misused = this.misused as TypeError | undefined;
+      if (!misused) return value;
+      this.fault(new PluginViolation('throw', this.name, hook, undefined, `${this.name}: ${hook} caught its own misuse and went on: ${misused.message}`));
+      return fallback;
+    } catch (e) {
+      this.fault(e instanceof PluginViolation ? e : new PluginViolation('throw', this.name, hook, undefined, `${this.name}: ${hook} failed: ${String(e)}`));
+      return fallback;
+    } finally {
+      this.misused = outer;
+    }
+  }
+
+  private badReturn(hook: string, what: string): PluginViolation {
+    return new PluginViolation('bad-return', this.name, hook, undefined, `${this.name}: ${hook} ${what}`);
+  }
+
+  private fault(violation: PluginViolation): void {
+    if (this.disabled) return;
+    this.disabled = true;
+    this.onFault();
+    if (this.deferred) this.deferred.push(violation);
+    else this.supervisor.fault(this.name, violation);
+  }
+}
+
+/** Why a value startCommand returned is not one of the usable paths it was given. */
+function whatPath(value: unknown, device: LearnerMppDevice): string {
+  const path = pathBehind(value);
+  const id = device.logical.id;
+  if (!path) return `${describe(value)}, which is not one of the paths it was given`;
+  if (path.identity.deviceId !== id) return `${path.name}, a path of ${path.identity.deviceId}, not one of the usable paths of ${id} it was given`;
+  if (!device.paths.includes(path)) return `${path.name}, which is not one of its paths of ${id} (it belongs to ${path.owner ?? 'no plugin'})`;
+  return `${path.name}, which is ${path.state}, not usable`;
+}
