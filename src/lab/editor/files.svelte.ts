@@ -50,6 +50,15 @@ export class PluginFiles {
     model.onDidChangeContent(() => this.changed(file.name));
   }
 
+  /** Replaces a file's text in the editor, as an edit (Ctrl+Z brings the old text back). */
+  setSource(name: string, source: string): void {
+    const model = this.models.get(name);
+    if (!model) return;
+    model.pushStackElement();
+    model.pushEditOperations([], [{ range: model.getFullModelRange(), text: source }], () => null);
+    model.pushStackElement();
+  }
+
   private changed(name: string): void {
     const entry = this.entry(name);
     if (!entry) return;
