@@ -15,7 +15,7 @@ import type { TimerTarget } from '../sim/clock';
 import { NmpDevice } from './nmp-device';
 import { builtinPsps } from './psp';
 import { builtinSatps } from './satp';
-import { SatpRules } from './satp-rules';
+import { SatpRules, type SatpRule } from './satp-rules';
 
 export interface NmpSettings {
   apdTimeoutUs: number;
@@ -130,8 +130,7 @@ export class Nmp implements Mpp, TimerTarget {
       send: (d, p, cdb, done, dataOut) => this.send(p, cdb, done, dataOut),
       pathStateChanged: (d, p) => d.psp.pathStateChanged?.(p, d.pspView),
     });
-    const rule = this.satpRules.match(id, path.adapterRef.driver, path.adapterRef.transport);
-    const satp = this.satps.get(rule?.satp ?? 'VMW_SATP_DEFAULT_AA') ?? this.satps.get('VMW_SATP_DEFAULT_AA')!;
+    const { satp, rule } = this.satpByRules(path);
     device.setSatp(satp, rule);
     device.setPsp(this.psps.get(this.defaultPspName(device))!, {});
     device.satp.init?.(device.satpView);
@@ -139,6 +138,35 @@ export class Nmp implements Mpp, TimerTarget {
     this.byId.set(logical.id, device);
     this.list.push(device);
     return device;
+  }
+
+  /** The SATP the rules give the device behind `path`, among the SATPs loaded now. */
+  private satpByRules(path: PathImpl): { satp: SatpModule; rule: SatpRule | undefined } {
+    const rule = this.satpRules.match(path.identity, path.adapterRef.driver, path.adapterRef.transport, (name) => this.satps.has(name));
+    return { satp: this.satps.get(rule?.satp ?? 'VMW_SATP_DEFAULT_AA') ?? this.satps.get('VMW_SATP_DEFAULT_AA')!, rule };
+  }
+
+  /**
+   * Gives a claimed device another SATP (a learner's new version, or the rules' choice once a
+   * learner's SATP is gone): fresh SATP state, the default PSP that goes with it unless one was set
+   * by hand, the SATP's init, then a path evaluation by the new SATP.
+   */
+  setDeviceSatp(device: NmpDevice, satp: SatpModule, rule: SatpRule | undefined): void {
+    device.setSatp(satp, rule);
+    if (device.pspOverride === undefined && this.defaultPspName(device) !== device.psp.name) this.setDevicePsp(device, undefined);
+    this.guard(satp.name, 'init', () => satp.init?.(device.satpView), undefined);
+    this.log(`NMP: device ${device.logical.id} is now served by SATP ${satp.name}`);
+    // An evaluation by the old SATP still running would swallow a new one: queue it behind.
+    if (device.evaluating) device.evaluating.push(() => this.evaluate(device));
+    else this.evaluate(device);
+  }
+
+  /** Picks the device's SATP by the rules again (the one it had was unloaded or disabled). */
+  reselectSatp(device: NmpDevice): void {
+    const path = device.paths[0];
+    if (!path) return; // no path left to read identity from: the device goes when it closes
+    const { satp, rule } = this.satpByRules(path);
+    this.setDeviceSatp(device, satp, rule);
   }
 
   /** The PSP a device gets without an override: its SATP rule's, else its SATP's default. */

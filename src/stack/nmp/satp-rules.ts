@@ -67,9 +67,13 @@ export class SatpRules {
     this.user = rules.map((r) => ({ ...r, group: 'user' }));
   }
 
-  /** The rule that decides a device's SATP: device, driver, vendor/model, transport, then default. */
-  match(identity: Identity, driver: string, transport: Transport): SatpRule | undefined {
-    const rules = [...this.user, ...SYSTEM];
+  /**
+   * The rule that decides a device's SATP: device, driver, vendor/model, transport, then default.
+   * With `loaded`, a rule naming an SATP that is not loaded (a learner's, unloaded or disabled) is
+   * passed over, so the device gets the SATP the next rule names instead of a blind default.
+   */
+  match(identity: Identity, driver: string, transport: Transport, loaded?: (satp: string) => boolean): SatpRule | undefined {
+    const rules = [...this.user, ...SYSTEM].filter((r) => loaded === undefined || loaded(r.satp));
     const tpgsOk = (r: SatpRule) =>
       r.claimOptions === undefined || (r.claimOptions === 'tpgs_on' ? identity.tpgs !== 0 : identity.tpgs === 0);
     const stages: ((r: SatpRule) => boolean)[] = [

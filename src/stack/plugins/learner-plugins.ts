@@ -35,6 +35,9 @@ const ROLES: Record<PluginRole, { required: string[]; optional: string[]; string
   },
 };
 
+/** Stands in while a version is being installed (a fallback then has nothing to move yet). */
+const NOT_INSTALLED: Installed = { role: 'psp', inUse: () => [], fallBack: () => {}, remove: () => {} };
+
 interface LoadedPlugin {
   name: string;
   role: PluginRole;
@@ -106,8 +109,17 @@ export class LearnerPlugins implements Supervisor, TimerTarget {
 
     const previous = this.plugins.get(name);
     const context: PluginContext = { host: this.host, supervisor: this, file: file.name, module };
-    const installed = this.install(role, context, hooks, previous?.state === 'loaded' ? previous.installed : undefined);
-    this.plugins.set(name, { name, role, file: file.name, state: 'loaded', installed });
+    // Registered before it is installed: a hook that misbehaves while it is swapped in (its init,
+    // say) must disable this version, not the one it replaces.
+    const entry: LoadedPlugin = { name, role, file: file.name, state: 'loaded', installed: NOT_INSTALLED };
+    this.plugins.set(name, entry);
+    try {
+      entry.installed = this.install(role, context, hooks, previous?.state === 'loaded' ? previous.installed : undefined);
+    } catch (e) {
+      if (previous) this.plugins.set(name, previous);
+      else this.plugins.delete(name);
+      throw e;
+    }
     this.host.log(`plugin: ${name} (${role.toUpperCase()}) loaded from ${file.name}${previous ? ', replacing the version loaded before' : ''}`);
     const message = previous
       ? `${name} (${role.toUpperCase()}) loaded from ${file.name}: it replaced the version loaded before${previous.state === 'loaded' ? ' on the devices that used it' : ''}`

@@ -120,11 +120,12 @@ export function installPsp(ctx: PluginContext, hooks: PspModule, previous: Insta
     role: 'psp',
     inUse: () => users(psp).map((d) => d.logical.id),
     fallBack() {
-      nmp.psps.delete(psp.name);
+      // A newer version may have taken the name since: it stays.
+      if (nmp.psps.get(psp.name) === psp) nmp.psps.delete(psp.name);
       for (const device of users(psp)) nmp.setDevicePsp(device, undefined);
     },
     remove() {
-      nmp.psps.delete(psp.name);
+      if (nmp.psps.get(psp.name) === psp) nmp.psps.delete(psp.name);
     },
   };
 }

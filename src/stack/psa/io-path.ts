@@ -47,6 +47,9 @@ class RequestFifo {
   }
 }
 
+/** Data buffer of a management (passthrough) command: SATP path checks, STPG, TUR. */
+const PASSTHROUGH_BYTES = 4096;
+
 export class IoPath implements IoTimerHandler, TimerTarget {
   private readonly table: IoRequest[] = [];
   private readonly adapterQueues = new Map<HostAdapter, RequestFifo>();
@@ -377,6 +380,8 @@ export class IoPath implements IoTimerHandler, TimerTarget {
 
   /** Sends a management CDB down a path outside the device queue (SATP path checks, activation). */
   sendPassthrough(path: PathImpl, cdb: readonly number[], done: (io: IoRequest) => void, dataOut?: Uint8Array): void {
+    // Management commands carry at most one page of data: the buffer of a pooled passthrough.
+    if (dataOut && dataOut.length > PASSTHROUGH_BYTES) throw new RangeError(`a management command carries at most ${PASSTHROUGH_BYTES} bytes of data-out, not ${dataOut.length}`);
     const io = this.passthroughPool.find((p) => !(p.pluginState as { busy?: boolean }).busy) ?? this.newPassthrough();
     (io.pluginState as { busy?: boolean }).busy = true;
     io.cmd.setCdb(cdb);
@@ -397,7 +402,7 @@ export class IoPath implements IoTimerHandler, TimerTarget {
   private newPassthrough(): IoRequest {
     const io = this.makeRequest();
     io.passthrough = true;
-    io.capacity = 4096;
+    io.capacity = PASSTHROUGH_BYTES;
     io.buffer = this.psa.arena.alloc(io.capacity);
     io.sgl = this.psa.arena.alloc(SG_ENTRY_SIZE);
     setSingleSegment(this.psa.arena, io.sgl, io.buffer, io.capacity);
