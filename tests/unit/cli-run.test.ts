@@ -2,7 +2,7 @@
 // with the line number, a message and exit code 1.
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -72,4 +72,43 @@ describe('npx pathlab run', () => {
     expect(r4.stderr).toMatch(/--seed needs a whole number/);
     expect((await pathlab('run')).stderr).toMatch(/no script given/);
   });
+
+  it('loads the three plugin templates, reading each file beside the script', async () => {
+    const here = mkdtempSync(join(tmpdir(), 'pathlab-templates-'));
+    for (const name of ['psp.ts', 'satp.ts', 'mpp.ts']) copyFileSync(join('src/stack/plugins/templates', name), join(here, name));
+    writeFileSync(join(here, 'load.lab'), 'plugin load psp.ts\nplugin load satp.ts\nplugin load mpp.ts\nplugin list\nesxcli storage core plugin list\n');
+    const { stdout, code } = await pathlab('run', join(here, 'load.lab'));
+    expect(code, stdout).toBe(0);
+    expect(stdout).toMatch(/^LAB_PSP_LQD\s+PSP\s+psp\.ts\s+loaded/m);
+    expect(stdout).toMatch(/^LAB_SATP_EXAMPLE\s+SATP\s+satp\.ts\s+loaded/m);
+    expect(stdout).toMatch(/^LAB_MPP_EXAMPLE\s+MPP\s+mpp\.ts\s+loaded/m);
+    expect(stdout).toMatch(/^LAB_MPP_EXAMPLE\s+MP\b/m);
+  });
+
+  it('a missing plugin file stops the script at its line with the path it looked for', async () => {
+    const script = file('missing.lab', 'plugin load nowhere.ts\n');
+    const { stderr, stdout, code } = await pathlab('run', script);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`cannot read ${join(dir, 'nowhere.ts')}: ENOENT`);
+    expect(stderr).toContain('missing.lab:1: the command on this line failed');
+  });
+
+  // Every lesson that ships plugin files, start then solution, as a learner would run them at home.
+  const lessonsWithPlugins = readdirSync('lessons', { withFileTypes: true })
+    .filter((d) => d.isDirectory() && readdirSync(join('lessons', d.name)).some((f) => f.endsWith('.ts')))
+    .map((d) => d.name);
+  it('some lessons ship plugin files', () => expect(lessonsWithPlugins.length).toBeGreaterThanOrEqual(3));
+  for (const lesson of lessonsWithPlugins) {
+    it(`runs lesson ${lesson}'s start and solution with its plugin files`, async () => {
+      const here = mkdtempSync(join(tmpdir(), `pathlab-${lesson}-`));
+      for (const f of readdirSync(join('lessons', lesson)).filter((x) => x.endsWith('.ts'))) copyFileSync(join('lessons', lesson, f), join(here, f));
+      const start = existsSync(join('lessons', lesson, 'start.lab')) ? readFileSync(join('lessons', lesson, 'start.lab'), 'utf8') : '';
+      writeFileSync(join(here, 'lesson.lab'), `${start}\n${readFileSync(join('lessons', lesson, 'solution.lab'), 'utf8')}`);
+      const { stdout, code } = await pathlab('run', join(here, 'lesson.lab'));
+      expect(code, stdout).toBe(0);
+      expect(stdout).toMatch(/ \((PSP|SATP|MPP)\) loaded from /);
+      expect(stdout).toMatch(/verify: [1-9]\d* blocks checked, 0 failed/);
+      expect(stdout).not.toMatch(/verify: \d+ blocks checked, [1-9]/);
+    });
+  }
 });
