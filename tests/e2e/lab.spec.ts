@@ -1,8 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { guardPage } from './page-guard';
-import { chromium, test, expect, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { openLab, ready, shot } from './lab-page';
+import { chromium, test, expect, type Locator, type Page } from '@playwright/test';
 
 // The sandbox lab as a learner keeps it: it survives a reload (IndexedDB), goes out as a file and
 // comes back, refuses a file that is not a lab, and lessons are solved by typing at the console.
@@ -10,45 +10,7 @@ import { chromium, test, expect, type Locator, type Page, type TestInfo } from '
 const ALUA0 = 'naa.600140500a1a00010000000000000000';
 const SET_RR = `esxcli storage nmp device set -d ${ALUA0} --psp VMW_PSP_RR`;
 
-/** Opens the page on the sandbox (a first visit opens lesson 01), recording requests and errors. */
-async function open(page: Page, baseURL: string | undefined) {
-  const guard = guardPage(page, baseURL);
-  await page.goto('./');
-  await ready(page);
-  await page.getByRole('complementary', { name: 'Lesson' }).getByRole('button', { name: 'Sandbox' }).click();
-  await expect(page.getByRole('complementary', { name: 'Lesson' })).toContainText('Sandbox: no lesson is open');
-  const input = page.getByRole('textbox', { name: 'Console', exact: true });
-  const log = page.getByRole('log');
-  const section = page.getByRole('region', { name: 'Console output and input' });
-  return {
-    console: input,
-    log,
-    /** Types one line at the console and waits until the page has run it (the input is cleared and the line echoed). */
-    async type(line: string) {
-      const echoed = log.locator('pre.command', { hasText: `# ${line}` });
-      const before = await echoed.count();
-      await input.fill(line);
-      await input.press('Enter');
-      await expect(input).toHaveValue('');
-      await expect(echoed).toHaveCount(before + 1);
-      // The next line must not start before this one finished (output printed, state refreshed).
-      await expect(section).toHaveAttribute('aria-busy', 'false', { timeout: 30_000 });
-    },
-    /** Nothing left the origin and nothing went to the browser console as an error. */
-    async verifyClean() {
-      guard.verifyClean();
-    },
-  };
-}
-
-async function ready(page: Page) {
-  await expect(page.getByRole('banner')).toContainText('Engine: WebAssembly');
-  await expect(page.getByRole('button', { name: 'Adapter vmhba1' })).toBeVisible();
-  await expect(page.getByRole('complementary', { name: 'Lesson' }).getByRole('button', { name: 'The life of an I/O' })).toBeVisible();
-}
-
-const shot = (page: Page, info: TestInfo, name: string) =>
-  page.screenshot({ path: join(info.project.outputDir, 'screenshots', `${name}.png`), fullPage: true });
+const open = (page: Page, baseURL: string | undefined) => openLab(page, baseURL, { sandbox: true });
 
 /** The PSP the Devices tab shows for ALUA0. */
 async function pspShown(page: Page): Promise<string> {

@@ -1,6 +1,5 @@
-import { join } from 'node:path';
-import { test, expect, type Page, type TestInfo } from '@playwright/test';
-import { guardPage } from './page-guard';
+import { test, expect, type Page } from '@playwright/test';
+import { openLab, shot } from './lab-page';
 
 // A learner writes a PSP in the page: types it, sees TypeScript's error, fixes it, loads it into
 // the running stack while I/O runs and watches it balance the device's paths. A PSP that never
@@ -8,28 +7,6 @@ import { guardPage } from './page-guard';
 
 const AA0 = 'naa.600140500aaa00030000000000000000'; // db01's disk 1 on the A/A array, two paths
 const AA_PATHS = ['vmhba1:C0:T3:L0', 'vmhba2:C0:T3:L0'];
-
-async function openSandbox(page: Page, baseURL: string | undefined) {
-  const guard = guardPage(page, baseURL);
-  await page.goto('./');
-  await expect(page.getByRole('banner')).toContainText('Engine: WebAssembly');
-  await page.getByRole('complementary', { name: 'Lesson' }).getByRole('button', { name: 'Sandbox' }).click();
-  const input = page.getByRole('textbox', { name: 'Console', exact: true });
-  const log = page.getByRole('log');
-  const section = page.getByRole('region', { name: 'Console output and input' });
-  return {
-    guard,
-    log,
-    async type(line: string) {
-      const echoed = log.locator('pre.command', { hasText: `# ${line}` });
-      const before = await echoed.count();
-      await input.fill(line);
-      await input.press('Enter');
-      await expect(echoed).toHaveCount(before + 1);
-      await expect(section).toHaveAttribute('aria-busy', 'false', { timeout: 30_000 });
-    },
-  };
-}
 
 async function openEditor(page: Page) {
   await page.getByRole('button', { name: 'Plugins', exact: true }).click();
@@ -58,9 +35,6 @@ async function pathCommands(page: Page): Promise<Record<string, number>> {
   return out;
 }
 
-const shot = (page: Page, info: TestInfo, name: string) =>
-  page.screenshot({ path: join(info.project.outputDir, 'screenshots', `${name}.png`), fullPage: true });
-
 const LQD = [
   "import type { PspModule } from 'pathlab';",
   '',
@@ -78,7 +52,7 @@ const LQD = [
 
 test('a learner types a least-queue-depth PSP, fixes its type error, loads it while I/O runs and sees it balance', async ({ page, baseURL }, info) => {
   test.setTimeout(120_000);
-  const lab = await openSandbox(page, baseURL);
+  const lab = await openLab(page, baseURL, { sandbox: true });
   const editor = await openEditor(page);
   await editor.getByRole('button', { name: 'New PSP', exact: true }).click();
   // First try: returns the path's name, not the path. TypeScript says so before anything runs.
@@ -118,12 +92,12 @@ test('a learner types a least-queue-depth PSP, fixes its type error, loads it wh
   await page.getByRole('tab', { name: 'Devices', exact: true }).click();
   await expect(page.getByRole('tabpanel').locator('tbody tr').filter({ hasText: AA0 }).locator('td[data-column="PSP"]')).toHaveText('LAB_PSP_MINE');
   await shot(page, info, 'plugin-balanced');
-  lab.guard.verifyClean();
+  lab.verifyClean();
 });
 
 test('an endless loop in a PSP leaves the page responsive, names the plugin, hook and line, and the device falls back', async ({ page, baseURL }, info) => {
   test.setTimeout(120_000);
-  const lab = await openSandbox(page, baseURL);
+  const lab = await openLab(page, baseURL, { sandbox: true });
   const editor = await openEditor(page);
   await editor.getByRole('button', { name: 'New PSP', exact: true }).click();
   await typeSource(page, [
@@ -165,5 +139,5 @@ test('an endless loop in a PSP leaves the page responsive, names the plugin, hoo
   await lab.type('wait');
   const summary = await lab.log.locator('pre.output, pre.error').last().innerText();
   expect(summary).toMatch(/errors: 0/);
-  lab.guard.verifyClean();
+  lab.verifyClean();
 });

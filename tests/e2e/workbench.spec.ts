@@ -1,30 +1,12 @@
-import { join } from 'node:path';
-import { guardPage } from './page-guard';
-import { test, expect, type Page, type TestInfo } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
+import { openLab, shot } from './lab-page';
 
 // The workbench, driven the way a learner drives it: the console, the tabs, the topology and the
 // time controls, against the built page in a real Chromium.
 
 const ALUA0 = 'naa.600140500a1a00010000000000000000';
 
-/** Opens the page, records requests and errors, and waits for the stack to be up. */
-async function open(page: Page, baseURL: string | undefined) {
-  const guard = guardPage(page, baseURL);
-  await page.goto('./');
-  await expect(page.getByRole('banner')).toContainText('Engine: WebAssembly');
-  await expect(page.getByRole('button', { name: 'Adapter vmhba1' })).toBeVisible();
-  return {
-    console: page.getByRole('textbox', { name: 'Console', exact: true }),
-    log: page.getByRole('log'),
-    /** Nothing left the origin and nothing went to the browser console as an error. */
-    async verifyClean() {
-      guard.verifyClean();
-    },
-  };
-}
-
-const shot = (page: Page, info: TestInfo, name: string) =>
-  page.screenshot({ path: join(info.project.outputDir, 'screenshots', `${name}.png`), fullPage: true });
+const open = (page: Page, baseURL: string | undefined) => openLab(page, baseURL);
 
 async function tab(page: Page, name: string) {
   await page.getByRole('tab', { name, exact: true }).click();

@@ -8,10 +8,10 @@ import type { IoRequest } from '../psa/io-request';
 import type { PathImpl } from '../psa/path';
 import { PluginViolation } from './guard';
 import { describeOutcome, GOOD, isAction } from './learner-mpp-checks';
-import { pathBehind, type LearnerMppDevice } from './learner-mpp-device';
+import type { LearnerMppDevice } from './learner-mpp-device';
 import { describe } from './supervised-psp';
 import type { Supervisor } from './supervisor';
-import { IoView, type PathViews } from './views';
+import { IoView, pathOf, type PathViews } from './views';
 
 export class LearnerCode {
   /** Set on the first fault: the learner's code is not called again. */
@@ -64,7 +64,7 @@ export class LearnerCode {
     const views = this.views.list(usable);
     const chosen = this.run('startCommand', () => this.hooks.startCommand.call(this.module, this.io.fill(io), views, device.view), undefined);
     if (this.disabled) return undefined;
-    const path = pathBehind(chosen);
+    const path = pathOf(chosen);
     if (path && usable.includes(path)) return path;
     this.fault(this.badReturn('startCommand', `returned ${whatPath(chosen, device)}`));
     return undefined;
@@ -167,7 +167,7 @@ export class LearnerCode {
 
 /** Why a value startCommand returned is not one of the usable paths it was given. */
 function whatPath(value: unknown, device: LearnerMppDevice): string {
-  const path = pathBehind(value);
+  const path = pathOf(value);
   const id = device.logical.id;
   if (!path) return `${describe(value)}, which is not one of the paths it was given`;
   if (path.identity.deviceId !== id) return `${path.name}, a path of ${path.identity.deviceId}, not one of the usable paths of ${id} it was given`;

@@ -8,7 +8,7 @@ import type { LogicalDevice } from '../psa/device';
 import type { IoRequest } from '../psa/io-request';
 import { pathStateVersion, type PathImpl } from '../psa/path';
 import type { TimerTarget } from '../sim/clock';
-import { deviceView, pathOf, type PathViews } from './views';
+import { deviceView, extendedPathView, type PathViews } from './views';
 
 /** What a device asks of the adapter that owns it. */
 export interface DeviceOwner {
@@ -86,52 +86,15 @@ export class LearnerMppDevice {
   }
 }
 
-/** Claimed-path views by the path behind them: a plugin may keep one and hand it back later. */
-const claimedViews = new WeakMap<object, PathImpl>();
 const claimedOf = new WeakMap<PathImpl, ClaimedPath>();
 
-/** The path behind a path view or a claimed-path view, or undefined for anything else. */
-export function pathBehind(value: unknown): PathImpl | undefined {
-  return pathOf(value) ?? (typeof value === 'object' && value !== null ? claimedViews.get(value) : undefined);
-}
-
 /** What the claim rules offer a learner's MPP: the path's live view plus what discovery read of its LUN. */
-export function claimedView(path: PathImpl, views: PathViews): ClaimedPath {
+export function claimedView(path: PathImpl): ClaimedPath {
   let claimed = claimedOf.get(path);
-  if (claimed) return claimed;
-  const view = views.of(path);
-  const id = path.identity;
-  claimed = Object.freeze({
-    get name() {
-      return view.name;
-    },
-    get adapter() {
-      return view.adapter;
-    },
-    get target() {
-      return view.target;
-    },
-    get lun() {
-      return view.lun;
-    },
-    get state() {
-      return view.state;
-    },
-    get alua() {
-      return view.alua;
-    },
-    get preferred() {
-      return view.preferred;
-    },
-    get outstanding() {
-      return view.outstanding;
-    },
-    stats: view.stats,
-    deviceId: id.deviceId,
-    vendor: id.vendor,
-    model: id.model,
-  });
-  claimedOf.set(path, claimed);
-  claimedViews.set(claimed, path);
+  if (!claimed) {
+    const { deviceId, vendor, model } = path.identity;
+    claimed = extendedPathView(path, { deviceId, vendor, model });
+    claimedOf.set(path, claimed);
+  }
   return claimed;
 }

@@ -20,10 +20,10 @@ import { HostStatus } from '../scsi/status';
 import type { TimerTarget } from '../sim/clock';
 import { builtInAction, describeOutcome, isGoodIo, isPathLoss, MAX_DATA_OUT, outcomeOf, pathStateProblem, readCdb, show } from './learner-mpp-checks';
 import { LearnerCode } from './learner-mpp-code';
-import { claimedView, LearnerMppDevice, pathBehind, type DeviceOwner } from './learner-mpp-device';
+import { claimedView, LearnerMppDevice, type DeviceOwner } from './learner-mpp-device';
 import { describe } from './supervised-psp';
 import type { Installed, PluginContext } from './supervisor';
-import type { PathViews } from './views';
+import { pathOf, type PathViews } from './views';
 
 /** A retry waits 2 ms, doubling per attempt up to 100 ms (as NMP). */
 const RETRY_DELAY_US = 2_000;
@@ -102,7 +102,7 @@ export class LearnerMpp implements Mpp, TimerTarget, DeviceOwner {
     // One device, one owner: a path to a device another plugin built goes on to the next rule.
     const existing = this.psa.devices.get(path.identity.deviceId);
     if (existing && existing.owner !== this) return false;
-    const taken = this.learner.claimPath(path, claimedView(path, this.views));
+    const taken = this.learner.claimPath(path, claimedView(path));
     if (taken) this.claimed.push(path);
     return taken;
   }
@@ -371,7 +371,7 @@ export class LearnerMpp implements Mpp, TimerTarget, DeviceOwner {
 
   /** The path behind a view the learner handed in, which must be one of this device's. */
   private ownPath(device: LearnerMppDevice, value: unknown, what: string): PathImpl {
-    const path = pathBehind(value);
+    const path = pathOf(value);
     if (!path) this.learner.misuse(`device.${what}: ${describe(value)} is not a path`);
     if (!device.paths.includes(path)) {
       const whose = path.identity.deviceId === device.logical.id ? `it belongs to ${path.owner ?? 'no plugin'}` : `it leads to ${path.identity.deviceId}`;

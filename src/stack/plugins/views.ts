@@ -13,18 +13,7 @@ export class PathView implements Path {
 
   constructor(path: PathImpl) {
     impls.set(this, path);
-    const s = path.stats;
-    this.stats = Object.freeze({
-      get ios() {
-        return s.ios;
-      },
-      get bytes() {
-        return s.bytes;
-      },
-      get avgLatencyUs() {
-        return s.avgLatencyUs;
-      },
-    });
+    this.stats = statsView(path);
     Object.freeze(this);
   }
 
@@ -54,6 +43,30 @@ export class PathView implements Path {
   }
 }
 Object.freeze(PathView.prototype);
+
+function statsView(path: PathImpl): PathStats {
+  const s = path.stats;
+  return Object.freeze({
+    get ios() {
+      return s.ios;
+    },
+    get bytes() {
+      return s.bytes;
+    },
+    get avgLatencyUs() {
+      return s.avgLatencyUs;
+    },
+  });
+}
+
+/** A path view with more read-only facts about the path (what an MPP is offered when claiming). */
+export function extendedPathView<T extends Record<string, string | number>>(path: PathImpl, facts: T): PathView & Readonly<T> {
+  const properties: PropertyDescriptorMap = { stats: { value: statsView(path), enumerable: true } };
+  for (const [key, value] of Object.entries(facts)) properties[key] = { value, enumerable: true };
+  const view = Object.create(PathView.prototype, properties) as PathView & Readonly<T>;
+  impls.set(view, path);
+  return Object.freeze(view);
+}
 
 function impl(view: PathView): PathImpl {
   const path = impls.get(view);
