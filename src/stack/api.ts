@@ -141,8 +141,14 @@ export interface PluginInfo {
 }
 
 export interface StackApi {
-  /** Boots the default scenario (idempotent) and says which engine runs. */
-  start(): Promise<EngineInfo>;
+  /**
+   * Boots the lab (idempotent) and says which engine runs. With `withoutPlugins` (why), the
+   * learner's plugins saved as loaded stay unloaded: the page restarted a stack that stopped
+   * answering, and one of them is the likely cause.
+   */
+  start(options?: { withoutPlugins?: string }): Promise<EngineInfo>;
+  /** Answers at once while the stack's thread is free: the page's watchdog asks every half second. */
+  ping(): Promise<void>;
   /** Reads every array's LUNs through real SCSI commands. */
   inventory(): Promise<ArrayInventory[]>;
   /** Runs one console line (esxcli, fio, fault, repair, sleep, esxtop). */

@@ -23,16 +23,17 @@ self.addEventListener('unhandledrejection', (event) => {
 let opening: Promise<Lab> | undefined;
 let frameListener: ((frame: StatsFrame) => void) | undefined;
 
-function lab(): Promise<Lab> {
-  opening ??= Lab.open({ lessons, onFrame: (frame) => frameListener?.(frame), persistent: typeof indexedDB !== 'undefined' });
+function lab(withoutPlugins?: string): Promise<Lab> {
+  opening ??= Lab.open({ lessons, onFrame: (frame) => frameListener?.(frame), persistent: typeof indexedDB !== 'undefined', withoutPlugins });
   return opening;
 }
 
 const api: StackApi = {
-  async start() {
-    const { engine, reason } = (await lab()).host.engines;
+  async start(options) {
+    const { engine, reason } = (await lab(options?.withoutPlugins)).host.engines;
     return reason ? { engine, reason } : { engine };
   },
+  async ping() {},
   async inventory() {
     return discoveredInventory((await lab()).host);
   },

@@ -141,3 +141,49 @@ test('an endless loop in a PSP leaves the page responsive, names the plugin, hoo
   expect(summary).toMatch(/errors: 0/);
   lab.verifyClean();
 });
+
+test('a PSP stuck where the guard cannot reach (a runaway regular expression) gets the stack restarted without it', async ({ page, baseURL }, info) => {
+  test.setTimeout(120_000);
+  const lab = await openLab(page, baseURL, { sandbox: true });
+  const editor = await openEditor(page);
+  await editor.getByRole('button', { name: 'New PSP', exact: true }).click();
+  await typeSource(page, [
+    "import type { PspModule } from 'pathlab';",
+    'export default {',
+    "  name: 'LAB_PSP_REGEX',",
+    '  selectPath(io, paths) {',
+    "    // One call into the regular-expression engine: no loop of the plugin's own to guard.",
+    "    const odd = /^(a+)+$/.test('a'.repeat(40) + '!');",
+    '    return paths[odd ? 1 : 0];',
+    '  },',
+    '} satisfies PspModule;',
+    '',
+  ]);
+  await expect(page.locator('.monaco-editor .squiggly-error')).toHaveCount(0, { timeout: 30_000 });
+  await editor.getByRole('button', { name: 'Load', exact: true }).click();
+  await expect(editor.getByRole('status').first()).toContainText('LAB_PSP_REGEX (PSP) loaded');
+  await lab.type(`esxcli storage nmp device set -d ${AA0} --psp LAB_PSP_REGEX`);
+
+  // The next command hangs the stack's thread; the page stays responsive, its watchdog restarts
+  // the stack from the lab as saved, without the plugin, and says why.
+  const input = page.getByRole('textbox', { name: 'Console', exact: true });
+  await input.fill('fio --name stuck --vm db01 --disk 1 --rw randread --bs 4k --iodepth 4 --size 64k');
+  await input.press('Enter');
+  const frame = await page.evaluate(() => new Promise<number>((done) => { const t = performance.now(); requestAnimationFrame(() => done(performance.now() - t)); }));
+  expect(frame).toBeLessThan(500);
+  const alert = page.getByRole('alert', { name: 'Plugin faults' });
+  await expect(alert).toContainText('was not loaded again: the stack stopped answering', { timeout: 20_000 });
+  await expect(alert).toContainText('lqd-psp.ts');
+  await expect(page.getByRole('banner')).toContainText('Engine: WebAssembly');
+  await shot(page, info, 'plugin-stack-restarted');
+
+  // The lab came back as saved, the device on its default PSP, and the stack runs.
+  await page.getByRole('tab', { name: 'Devices', exact: true }).click();
+  await expect(page.getByRole('tabpanel').locator('tbody tr').filter({ hasText: AA0 }).locator('td[data-column="PSP"]')).toHaveText('VMW_PSP_FIXED');
+  await lab.type('fio --name after --vm db01 --disk 1 --rw randread --bs 4k --iodepth 4 --size 64k');
+  expect(await lab.lastOutput()).toMatch(/errors: 0/);
+  // The file is still the learner's, to fix.
+  const files = await page.evaluate(() => (window as unknown as { pathlab: { pluginFiles(): Promise<{ name: string }[]> } }).pathlab.pluginFiles());
+  expect(files.map((f) => f.name)).toContain('lqd-psp.ts');
+  lab.verifyClean();
+});

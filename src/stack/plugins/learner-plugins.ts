@@ -141,6 +141,16 @@ export class LearnerPlugins implements Supervisor, TimerTarget {
     return `${name} unloaded`;
   }
 
+  /**
+   * A plugin the lab had loaded but that stays unloaded (`why`: the stack was restarted after it
+   * stopped answering): the learner is told, as of a fault, and the file stays theirs to fix.
+   */
+  notLoaded(file: string, why: string): void {
+    const message = `${file} was not loaded again: ${why}`;
+    this.host.log(`plugin: ${message}`);
+    this.faults.push({ seq: ++this.faultSeq, plugin: file, file, hook: '(restart)', message, atUs: this.host.clock.now });
+  }
+
   /** Names of the files of the plugins loaded now, in load order (kept with the lab). */
   loadedFiles(): string[] {
     return [...this.plugins.values()].filter((p) => p.state === 'loaded').map((p) => p.file);

@@ -19,6 +19,8 @@ export interface LabOptions {
   onFrame: (frame: StatsFrame) => void;
   /** IndexedDB in the browser; memory (nothing kept) where there is none. */
   persistent: boolean;
+  /** Why the plugins saved as loaded must stay unloaded this time (a restart after the stack hung). */
+  withoutPlugins?: string;
 }
 
 const MAX_HISTORY = 500;
@@ -190,7 +192,12 @@ export class Lab {
     if (saved) {
       this.pluginFiles.replace(saved.plugins?.files ?? []);
       // The plugins first: the devices' saved policies may name them.
+      const without = this.options.withoutPlugins;
       for (const name of saved.plugins?.loaded ?? []) {
+        if (without !== undefined) {
+          this.sandbox.plugins.notLoaded(name, without);
+          continue;
+        }
         const result = await this.sandbox.plugins.load({ name, source: this.pluginFiles.read(name) }).catch((e: unknown) => ({ ok: false, message: String(e) }));
         if (!result.ok) this.sandbox.log(`lab: plugin ${name} was not loaded again: ${result.message}`);
       }
