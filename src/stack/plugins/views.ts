@@ -6,43 +6,62 @@
 import type { AluaState, Device, Io, Path, PathState, PathStats } from '../plugin-api';
 import type { PathImpl } from '../psa/path';
 
-const impls = new WeakMap<PathView, PathImpl>();
-
 export class PathView implements Path {
+  // A private field: unreachable from plugin code, unforgeable (`#path in x`), and fast on the hot path.
+  readonly #path: PathImpl;
   readonly stats: PathStats;
 
   constructor(path: PathImpl) {
-    impls.set(this, path);
+    this.#path = path;
     this.stats = statsView(path);
-    Object.freeze(this);
+    if (new.target === PathView) Object.freeze(this);
   }
 
   get name(): string {
-    return impl(this).name;
+    return this.#path.name;
   }
   get adapter(): string {
-    return impl(this).adapter;
+    return this.#path.adapter;
   }
   get target(): string {
-    return impl(this).target;
+    return this.#path.target;
   }
   get lun(): number {
-    return impl(this).lun;
+    return this.#path.lun;
   }
   get state(): PathState {
-    return impl(this).state;
+    return this.#path.state;
   }
   get alua(): AluaState {
-    return impl(this).alua;
+    return this.#path.alua;
   }
   get preferred(): boolean {
-    return impl(this).preferred;
+    return this.#path.preferred;
   }
   get outstanding(): number {
-    return impl(this).outstanding;
+    return this.#path.outstanding;
+  }
+
+  /** The path behind a view a plugin returned, or undefined when it is no view of ours. */
+  static pathOf(value: unknown): PathImpl | undefined {
+    return typeof value === 'object' && value !== null && #path in value ? (value as PathView).#path : undefined;
   }
 }
 Object.freeze(PathView.prototype);
+
+/** A path view with more read-only facts about the path (what an MPP is offered when claiming). */
+class ExtendedPathView extends PathView {
+  constructor(path: PathImpl, facts: Record<string, string | number>) {
+    super(path);
+    Object.assign(this, facts);
+    Object.freeze(this);
+  }
+}
+Object.freeze(ExtendedPathView.prototype);
+
+export function extendedPathView<T extends Record<string, string | number>>(path: PathImpl, facts: T): PathView & Readonly<T> {
+  return new ExtendedPathView(path, facts) as PathView & Readonly<T>;
+}
 
 function statsView(path: PathImpl): PathStats {
   const s = path.stats;
@@ -59,25 +78,8 @@ function statsView(path: PathImpl): PathStats {
   });
 }
 
-/** A path view with more read-only facts about the path (what an MPP is offered when claiming). */
-export function extendedPathView<T extends Record<string, string | number>>(path: PathImpl, facts: T): PathView & Readonly<T> {
-  const properties: PropertyDescriptorMap = { stats: { value: statsView(path), enumerable: true } };
-  for (const [key, value] of Object.entries(facts)) properties[key] = { value, enumerable: true };
-  const view = Object.create(PathView.prototype, properties) as PathView & Readonly<T>;
-  impls.set(view, path);
-  return Object.freeze(view);
-}
-
-function impl(view: PathView): PathImpl {
-  const path = impls.get(view);
-  if (!path) throw new TypeError('not a path view');
-  return path;
-}
-
 /** The path behind a view a plugin returned, or undefined when it is no view of ours. */
-export function pathOf(value: unknown): PathImpl | undefined {
-  return typeof value === 'object' && value !== null ? impls.get(value as PathView) : undefined;
-}
+export const pathOf = (value: unknown): PathImpl | undefined => PathView.pathOf(value);
 
 /** Views of paths, each made once. */
 export class PathViews {
@@ -94,14 +96,34 @@ export class PathViews {
     return view;
   }
 
-  /** A frozen array of views of `paths`, the same array as long as `paths` is unchanged. */
+  /**
+   * A frozen array of views of `paths`, for a list the stack replaces rather than changes (the
+   * usable paths NMP hands a PSP): the same array of views as long as it is the same list. The
+   * last list asked for is kept at hand: on the hot path it is the same one, command after command.
+   */
   list(paths: readonly PathImpl[]): readonly PathView[] {
-    const cached = this.lists.get(paths);
-    if (cached && cached.length === paths.length && cached.views.every((v, i) => impls.get(v) === paths[i])) return cached.views;
-    const views = Object.freeze(paths.map((p) => this.of(p)));
-    this.lists.set(paths, { length: paths.length, views });
-    return views;
+    if (paths === this.lastPaths && paths.length === this.lastViews.length) return this.lastViews;
+    let cached = this.lists.get(paths);
+    if (!cached || cached.length !== paths.length) {
+      cached = { length: paths.length, views: Object.freeze(paths.map((p) => this.of(p))) };
+      this.lists.set(paths, cached);
+    }
+    this.lastPaths = paths;
+    this.lastViews = cached.views;
+    return cached.views;
   }
+
+  /** The same for a list the stack changes in place (a device's paths): its contents are checked. */
+  listOfLive(paths: readonly PathImpl[]): readonly PathView[] {
+    const cached = this.lists.get(paths);
+    if (cached && cached.length === paths.length && cached.views.every((v, i) => pathOf(v) === paths[i])) return cached.views;
+    this.lists.delete(paths);
+    if (this.lastPaths === paths) this.lastPaths = undefined;
+    return this.list(paths);
+  }
+
+  private lastPaths: readonly PathImpl[] | undefined;
+  private lastViews: readonly PathView[] = [];
 }
 
 /** A reusable view of one command: refilled before each hook call, so a plugin may keep it but not trust it later. */
@@ -134,7 +156,7 @@ export function deviceView<T extends Device>(device: Device, views: PathViews, e
     vendor: device.vendor,
     model: device.model,
     get paths() {
-      return views.list(device.paths as readonly PathImpl[]);
+      return views.listOfLive(device.paths as readonly PathImpl[]);
     },
     get pspConfig() {
       if (device.pspConfig !== config) {
