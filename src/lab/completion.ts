@@ -1,4 +1,5 @@
-// Tab completion for the console: command words, esxcli namespaces, device ids and path names.
+// Tab completion for the console: command words, esxcli namespaces, device ids, path names and
+// background jobs (%N after `kill`).
 // Pure functions, no DOM.
 
 type Tree = { [word: string]: Tree };
@@ -31,6 +32,8 @@ export const COMMANDS: Tree = {
   repair: leaf('link', 'adapter', 'port', 'sp', 'array', 'lun', 'latency', 'flap'),
   sleep: {},
   esxtop: leaf('adapter', 'device', 'path', 'vm'),
+  jobs: {},
+  kill: {},
   wait: {},
   vmkfstools: {},
 };
@@ -42,6 +45,8 @@ export interface Names {
   arrays: string[];
   psps: string[];
   vms: string[];
+  /** The background jobs as `kill` takes them: %1, %2 ... */
+  jobs?: string[];
 }
 
 /** The words that may stand where the line's last word is being typed. */
@@ -52,6 +57,7 @@ export function candidates(words: string[], names: Names): string[] {
   if (['-P', '--psp', '--plugin'].includes(prev)) return [...names.psps, 'NMP', 'MASK_PATH'];
   if (['-A', '--adapter'].includes(prev)) return names.adapters;
   if (prev === '--vm') return names.vms;
+  if (words[0] === 'kill' && words.length > 1) return names.jobs ?? [];
   let tree: Tree | undefined = COMMANDS;
   for (const word of words.slice(0, -1)) tree = tree?.[word];
   if (tree && Object.keys(tree).length > 0) return Object.keys(tree);

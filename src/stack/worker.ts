@@ -51,7 +51,7 @@ const api: StackApi = {
   },
   async snapshot() {
     const l = await lab();
-    return l.session.exclusive(async () => snapshot(l.host));
+    return l.session.exclusive(async () => snapshot(l.host, l.session.jobTable.list()));
   },
   async setSpeed(speed) {
     (await lab()).time.setSpeed(speed);

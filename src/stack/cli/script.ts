@@ -3,7 +3,11 @@
 //   esxcli ...                 the esxcli interpreter
 //   fio ...                    a workload, run to completion in virtual time
 //   fio ... &                  a workload started in the background: later lines run beside it
+//   jobs                       the background jobs, numbered: [N]  Running|Stopping|Done  fio ... &  (world, ios)
+//   kill %N | kill NAME        stop a background job (by number, or by its fio --name): it starts no more
+//                              commands; those in flight complete as time advances. It stays in `jobs`
 //   wait                       let virtual time run until the background jobs finish; their summaries
+//                              (killed ones too), and the jobs are collected: numbering starts again at 1
 //   fault ... / repair ...     fault injection (see sim/faults.ts)
 //   sleep DURATION             let virtual time pass (10s, 500ms, ...)
 //   esxtop adapter|device|path|vm   one snapshot of that esxtop screen
@@ -19,8 +23,9 @@ import { esxtop } from './esxtop';
 import { pluginCommand, type PluginFileReader } from './plugin-command';
 import { vmkfstools } from './vmkfstools';
 import { parseFioArgs, runFio, runUntilFinished, startFio, type FioHandle } from './fio';
+import { JobTable } from './jobs';
 
-export const SCRIPT_COMMANDS = ['esxcli', 'fio', 'fault', 'repair', 'sleep', 'esxtop', 'wait', 'vmkfstools', 'plugin'] as const;
+export const SCRIPT_COMMANDS = ['esxcli', 'fio', 'fault', 'repair', 'sleep', 'esxtop', 'jobs', 'kill', 'wait', 'vmkfstools', 'plugin'] as const;
 
 export interface CommandResult {
   output: string;
@@ -30,8 +35,13 @@ export interface CommandResult {
 /** A host and what the console keeps beside it. */
 export class LabSession {
   readonly faults: FaultInjector;
-  /** Background jobs not yet collected by `wait`. */
-  readonly jobs: FioHandle[] = [];
+  /** The background jobs (`fio ... &`), for `jobs`, `kill` and `wait`. */
+  readonly jobTable = new JobTable();
+
+  /** Background jobs not yet collected by `wait`: job N (as `jobs` and `kill %N` number it) is jobs[N - 1]. */
+  get jobs(): readonly FioHandle[] {
+    return this.jobTable.handles;
+  }
 
   constructor(
     readonly host: Host,
@@ -85,17 +95,21 @@ export class LabSession {
       case 'fio': {
         if (args[args.length - 1] === '&') {
           const handle = startFio(this.host, parseFioArgs(args.slice(0, -1), this.host));
-          this.jobs.push(handle);
-          return { output: `[${this.jobs.length}] fio job ${handle.spec.name} started on ${handle.spec.world}`, ok: true };
+          const number = this.jobTable.add(handle, args.slice(0, -1));
+          return { output: `[${number}] fio job ${handle.spec.name} started on ${handle.spec.world}`, ok: true };
         }
         return { output: await runFio(this.host, parseFioArgs(args, this.host)), ok: true };
       }
       case 'wait': {
         if (args.length > 0) return { output: 'wait takes no arguments', ok: false };
-        const jobs = this.jobs.splice(0);
+        const jobs = this.jobTable.collect();
         await runUntilFinished(this.host, jobs);
         return { output: (await Promise.all(jobs.map((j) => j.finished))).join('\n'), ok: true };
       }
+      case 'jobs':
+        return this.jobTable.jobs(args);
+      case 'kill':
+        return this.jobTable.kill(args);
       case 'fault':
       case 'repair': {
         const message = this.faults.apply(args, command === 'repair');

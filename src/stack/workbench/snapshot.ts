@@ -54,6 +54,24 @@ export interface DeviceSnapshot {
   schedNumReqOutstanding: number;
 }
 
+/** A background job's state: running, stopping (killed; its commands in flight not yet back) or done. */
+export type JobState = 'running' | 'stopping' | 'done';
+
+/** A background fio job of the console session (`fio ... &`), as `jobs` lists it. */
+export interface JobSnapshot {
+  /** Its number in `jobs` and `kill %N`. */
+  number: number;
+  /** Its fio --name. */
+  name: string;
+  /** The world issuing its I/O: "web01:0" (VM web01, disk 0), or "fio" for --device jobs. */
+  world: string;
+  /** The fio arguments it was started with (without `fio` and `&`). */
+  args: string[];
+  state: JobState;
+  /** Commands completed so far. */
+  ios: number;
+}
+
 export interface LabSnapshot {
   nowUs: number;
   topology: TopologySnapshot;
@@ -67,9 +85,12 @@ export interface LabSnapshot {
   /** The learner's plugins, and the latest of their misbehaviours (each shown to the learner once, by seq). */
   plugins: PluginInfo[];
   pluginFaults: PluginFault[];
+  /** The console session's background jobs not yet collected by `wait` (none when not given). */
+  jobs: JobSnapshot[];
 }
 
-export function snapshot(host: Host): LabSnapshot {
+/** The host as plain data; `jobs` are the console session's background jobs (LabSession.jobTable.list()). */
+export function snapshot(host: Host, jobs: JobSnapshot[] = []): LabSnapshot {
   const masked = new Set(host.psa.paths.filter((p) => p.owner === host.maskPath.name));
   return {
     nowUs: host.clock.now,
@@ -146,6 +167,7 @@ export function snapshot(host: Host): LabSnapshot {
     storageError: host.store.failure ?? null,
     plugins: host.plugins.list(),
     pluginFaults: host.plugins.faults.slice(-10),
+    jobs,
   };
 }
 
