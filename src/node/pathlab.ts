@@ -15,7 +15,7 @@ process.on('unhandledRejection', (reason) => {
 const USAGE = `Usage: pathlab <command> [options]
 Commands:
   sg      send one SCSI command to a LUN (PathLab's sg_raw)
-  run     run a lab script (esxcli, fio, fault, repair, sleep, esxtop, plugin)
+  run     run a lab script (esxcli, fio, fault, repair, sleep, esxtop, plugin, ...)
 Run 'pathlab <command> --help' for a command's options.
 
 ${SG_USAGE}

@@ -8,7 +8,8 @@ import { Host } from '../stack/host';
 import { parseScenario, ScenarioError } from '../stack/scenario/validate';
 
 export const RUN_USAGE = `Usage: pathlab run SCRIPT [--scenario FILE] [--seed N]
-  Runs a lab script (esxcli, fio, fault, repair, sleep, esxtop, plugin; # comments) on a fresh host.
+  Runs a lab script (esxcli, fio, wait, jobs, kill, fault, repair, sleep, esxtop, vmkfstools,
+  plugin; # comments) on a fresh host.
   \`plugin load FILE\` reads FILE relative to the script.
   --scenario  a scenario JSON file (default: the built-in classroom scenario)
   --seed      seed of the run's randomness (default: the scenario's)`;

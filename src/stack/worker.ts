@@ -19,6 +19,11 @@ const lessons = lessonsFromFiles(import.meta.glob('/lessons/*/*', { query: '?raw
 self.addEventListener('unhandledrejection', (event) => {
   if (isStrayPluginViolation(event.reason)) event.preventDefault();
 });
+// The same for an error a plugin's code throws where no hook runs: it must not take the stack down.
+self.addEventListener('error', (event) => {
+  const error: unknown = event.error;
+  if (isStrayPluginViolation(error) || (error instanceof Error && /plugin:\//.test(error.stack ?? ''))) event.preventDefault();
+});
 
 let opening: Promise<Lab> | undefined;
 let frameListener: ((frame: StatsFrame) => void) | undefined;

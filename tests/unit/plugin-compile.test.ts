@@ -4,7 +4,7 @@
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { compilePlugin, errorLine, originalLine, type CompiledPlugin } from '../../src/stack/plugins/compile';
-import { evaluatePlugin, SHADOWED_GLOBALS } from '../../src/stack/plugins/evaluate';
+import { ALLOWED_GLOBALS, evaluatePlugin, shadowedGlobals } from '../../src/stack/plugins/evaluate';
 import { PluginGuard, PluginViolation } from '../../src/stack/plugins/guard';
 
 function compiled(source: string, fileName = 'lab.ts'): CompiledPlugin {
@@ -248,7 +248,17 @@ describe('the guard', () => {
   it('shadows the globals through which a plugin could reach out', () => {
     const { hook } = load(`export default {\n  name: 'X',\n  selectPath() {\n    return [typeof fetch, typeof globalThis, typeof self, typeof process, typeof setTimeout, typeof eval, typeof Function, typeof performance];\n  },\n};`);
     expect(hook('selectPath')).toEqual(Array(8).fill('undefined'));
-    expect(SHADOWED_GLOBALS).toEqual(expect.arrayContaining(['fetch', 'globalThis', 'self', 'process', 'require', 'importScripts', 'Deno', 'Bun']));
+    expect(shadowedGlobals()).toEqual(expect.arrayContaining(['fetch', 'globalThis', 'process', 'require', 'Deno', 'Bun', 'setTimeout', 'queueMicrotask', 'MessageChannel', 'EventTarget', 'Date']));
+    // An allowlist: whatever this runtime offers beyond the language's own is shadowed.
+    expect(shadowedGlobals().filter((n) => ALLOWED_GLOBALS.has(n))).toEqual([]);
+  });
+
+  it("gets a Math whose random is seeded, so a plugin's run is repeatable", () => {
+    const source = `export default { name: 'X', selectPath() { return [Math.random(), Math.random(), Math.max(1, 2)]; } };`;
+    const first = load(source).hook('selectPath') as number[];
+    const second = load(source).hook('selectPath');
+    expect(first).toEqual(second);
+    expect(first[2]).toBe(2);
   });
 
   it('a plugin may use the shadowed names for its own variables', () => {

@@ -32,11 +32,13 @@ export class PluginViolation extends Error {
   }
 }
 
-export const DEFAULT_BUDGET_MS = 50;
+// Plugins catch these: their class and prototype must not be changed from plugin code.
+Object.freeze(PluginViolation);
+Object.freeze(PluginViolation.prototype);
+
+const DEFAULT_BUDGET_MS = 50;
 /** Ticks between two readings of the clock: a tick costs a decrement and a compare. */
 const CHECK_EVERY = 64;
-/** A frame's deadline before its first slow check. */
-const UNREAD = -1;
 /** Captured at load, so a plugin that replaces performance.now cannot stop the clock. */
 const clock = performance.now.bind(performance);
 
@@ -104,10 +106,9 @@ export class PluginGuard {
   }
 
   private push(plugin: string, hook: string, budgetMs: number): Frame {
-    // The clock is read at the first slow check, not here: most hook calls end before their 64th
-    // tick and never need it (a call costs the plugin no clock read). A budget therefore counts
-    // from the 64th tick, a difference of those few ticks' work.
-    const deadline = UNREAD;
+    // Read here, not at the first slow check: a loop whose passes each do long built-in work
+    // would otherwise start its budget many milliseconds late.
+    const deadline = clock() + budgetMs;
     let frame = this.frames[this.depth];
     if (frame === undefined) {
       frame = { plugin, hook, budgetMs, deadline, tripped: undefined, trippedAt: 0 };
@@ -139,9 +140,7 @@ export class PluginGuard {
     }
     const frame = this.frames[this.depth - 1];
     if (frame.tripped === undefined) {
-      const now = clock();
-      if (frame.deadline === UNREAD) frame.deadline = now + frame.budgetMs;
-      if (now <= frame.deadline) {
+      if (clock() <= frame.deadline) {
         this.countdown = CHECK_EVERY;
         return;
       }

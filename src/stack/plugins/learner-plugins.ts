@@ -3,9 +3,10 @@
 // when one misbehaves, disable it, tell the learner (plugin, hook, line) and fall back.
 //
 // The limits a plugin runs under (README, "Writing plugins"): each hook call has a wall-clock
-// budget (50 ms); code may run only inside a hook (not from promises or timers); network, storage,
-// timers, workers and code-from-strings are out of reach (SHADOWED_GLOBALS, and the compiler
-// refuses imports, eval and new Function); a hook's answer is checked before the stack uses it.
+// budget (50 ms); code may run only inside a hook (not from promises or timers); every global but
+// the language's own is shadowed (evaluate.ts's allowlist), the compiler refuses imports, eval and
+// new Function, and in the worker the built-ins are frozen (lockdown.ts); a hook's answer is
+// checked before the stack uses it.
 
 import type { PluginFault, PluginFile, PluginInfo, PluginLoadResult, PluginRole } from '../api';
 import type { Host } from '../host';
@@ -14,7 +15,7 @@ import type { TimerTarget } from '../sim/clock';
 import { evaluatePlugin } from './evaluate';
 import { PluginGuard, PluginViolation } from './guard';
 import { installMpp } from './learner-mpp';
-import { closeCodeFromStrings } from './lockdown';
+import { lockDownRealm } from './lockdown';
 import { installSatp } from './supervised-satp';
 import { installPsp } from './supervised-psp';
 import type { Installed, PluginContext, Supervisor } from './supervisor';
@@ -34,6 +35,9 @@ const ROLES: Record<PluginRole, { required: string[]; optional: string[]; string
     strings: ['description'],
   },
 };
+
+/** Numbers faults across every host of the worker, so the page never takes a new one for one it has shown. */
+let faultSeq = 0;
 
 /** Stands in while a version is being installed (a fallback then has nothing to move yet). */
 const NOT_INSTALLED: Installed = { role: 'psp', inUse: () => [], fallBack: () => {}, remove: () => {} };
@@ -59,7 +63,9 @@ export class LearnerPlugins implements Supervisor, TimerTarget {
   /** Misbehaviours, oldest first (the newest MAX_FAULTS). */
   readonly faults: PluginFault[] = [];
   private readonly plugins = new Map<string, LoadedPlugin>();
-  private faultSeq = 0;
+  /** Each version by the name its code's guard ticks carry (file#load), so a stray callback of an old or refused version blames no one else. */
+  private readonly byLoad = new Map<string, LoadedPlugin>();
+  private loads = 0;
   /** Disabled plugins whose users still have to fall back (done from a clock timer). */
   private readonly fallingBack: LoadedPlugin[] = [];
 
@@ -83,7 +89,7 @@ export class LearnerPlugins implements Supervisor, TimerTarget {
   private async loadNow(file: PluginFile): Promise<PluginLoadResult> {
     // The compiler (TypeScript) is big: it loads with the first plugin, not with the stack.
     const { compilePlugin } = await import('./compile');
-    closeCodeFromStrings();
+    lockDownRealm();
     const compiled = compilePlugin(file.source, file.name);
     if (!compiled.ok) {
       const n = compiled.errors.length;
@@ -92,7 +98,7 @@ export class LearnerPlugins implements Supervisor, TimerTarget {
     let module: object;
     let role: PluginRole;
     let hooks: Record<string, unknown>;
-    const loadName = file.name;
+    const loadName = `${file.name}#${++this.loads}`;
     try {
       const exported = evaluatePlugin(compiled.plugin, this.guard, loadName);
       if (typeof exported !== 'object' || exported === null) throw new Error('its default export is not an object of hooks');
@@ -100,7 +106,7 @@ export class LearnerPlugins implements Supervisor, TimerTarget {
       ({ role, hooks } = this.guard.call(loadName, 'load', () => readHooks(exported)));
     } catch (e) {
       const line = e instanceof PluginViolation ? e.line : undefined;
-      const message = e instanceof Error ? e.message : String(e);
+      const message = (e instanceof Error ? e.message : String(e)).replace(`${loadName}: `, '');
       return { ok: false, errors: [{ line: line ?? 1, column: 1, message }], message: `${file.name}: ${message}; nothing loaded` };
     }
     const name = hooks.name as string;
@@ -113,9 +119,11 @@ export class LearnerPlugins implements Supervisor, TimerTarget {
     // say) must disable this version, not the one it replaces.
     const entry: LoadedPlugin = { name, role, file: file.name, state: 'loaded', installed: NOT_INSTALLED };
     this.plugins.set(name, entry);
+    this.byLoad.set(loadName, entry);
     try {
       entry.installed = this.install(role, context, hooks, previous?.state === 'loaded' ? previous.installed : undefined);
     } catch (e) {
+      this.byLoad.delete(loadName);
       if (previous) this.plugins.set(name, previous);
       else this.plugins.delete(name);
       throw e;
@@ -148,7 +156,13 @@ export class LearnerPlugins implements Supervisor, TimerTarget {
   notLoaded(file: string, why: string): void {
     const message = `${file} was not loaded again: ${why}`;
     this.host.log(`plugin: ${message}`);
-    this.faults.push({ seq: ++this.faultSeq, plugin: file, file, hook: '(restart)', message, atUs: this.host.clock.now });
+    this.faults.push({ seq: ++faultSeq, plugin: file, file, hook: '(restart)', message, atUs: this.host.clock.now });
+  }
+
+  /** Tells the learner something the page must show at once, as a fault is (a restart, say). */
+  notice(message: string): void {
+    this.host.log(`plugin: ${message}`);
+    this.faults.push({ seq: ++faultSeq, plugin: '(stack)', file: '', hook: '(restart)', message, atUs: this.host.clock.now });
   }
 
   /** Names of the files of the plugins loaded now, in load order (kept with the lab). */
@@ -159,8 +173,9 @@ export class LearnerPlugins implements Supervisor, TimerTarget {
   // ---- Supervisor ----
 
   fault(name: string, violation: PluginViolation): void {
-    const plugin = this.plugins.get(name) ?? [...this.plugins.values()].find((p) => p.file === name);
-    if (!plugin || plugin.state === 'disabled') return;
+    const plugin = this.plugins.get(name) ?? this.byLoad.get(name);
+    // A version replaced since (or never installed): what its code still does is its own affair.
+    if (!plugin || plugin.state === 'disabled' || this.plugins.get(plugin.name) !== plugin) return;
     plugin.state = 'disabled';
     // Code outside a hook is named by its file (no hook names it): name the plugin instead.
     const what = violation.plugin === plugin.name ? violation.message : violation.message.replace(`${violation.plugin}:`, `${plugin.name}:`);
@@ -171,7 +186,7 @@ export class LearnerPlugins implements Supervisor, TimerTarget {
     plugin.message = `${what}; ${plugin.name} was disabled and ${fallback}`;
     this.host.log(`plugin: ${plugin.message}`);
     this.faults.push({
-      seq: ++this.faultSeq,
+      seq: ++faultSeq,
       plugin: plugin.name,
       file: plugin.file,
       hook: violation.hook || '(outside a hook)',
@@ -217,27 +232,35 @@ export class LearnerPlugins implements Supervisor, TimerTarget {
 
 /** Reads a module's name, role and hooks once (under the guard: they may be getters). */
 function readHooks(module: object): { role: PluginRole; hooks: Record<string, unknown> } {
+  // Each property is read once: a getter could answer differently to a second read.
   const m = module as Record<string, unknown>;
-  const fn = (key: string) => typeof m[key] === 'function';
+  const read = new Map<string, unknown>();
+  const get = (key: string) => {
+    if (!read.has(key)) read.set(key, m[key]);
+    return read.get(key);
+  };
+  const fn = (key: string) => typeof get(key) === 'function';
   const role: PluginRole | undefined = fn('selectPath') ? 'psp' : fn('onError') || fn('checkPaths') ? 'satp' : fn('claimPath') || fn('startCommand') ? 'mpp' : undefined;
   if (!role) throw new Error('its default export has none of the hooks of a plugin: selectPath (a PSP), onError and checkPaths (an SATP), or claimPath and startCommand (an MPP)');
   const spec = ROLES[role];
-  const name = m.name;
+  const name = get('name');
   if (typeof name !== 'string') throw new Error(`a ${role.toUpperCase()} needs a name: a string such as 'LAB_${role.toUpperCase()}_MINE'`);
   const hooks: Record<string, unknown> = { name };
   for (const key of spec.required) {
     if (!fn(key)) throw new Error(`a ${role.toUpperCase()} needs a ${key} function`);
-    hooks[key] = m[key];
+    hooks[key] = get(key);
   }
   for (const key of spec.optional) {
-    if (m[key] === undefined) continue;
-    if (!fn(key)) throw new Error(`${key} must be a function`);
-    hooks[key] = m[key];
+    const value = get(key);
+    if (value === undefined) continue;
+    if (typeof value !== 'function') throw new Error(`${key} must be a function`);
+    hooks[key] = value;
   }
   for (const key of spec.strings) {
-    if (m[key] === undefined) continue;
-    if (typeof m[key] !== 'string') throw new Error(`${key} must be a string`);
-    hooks[key] = m[key];
+    const value = get(key);
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw new Error(`${key} must be a string`);
+    hooks[key] = value;
   }
   if (role === 'satp' && hooks.defaultPsp === undefined) hooks.defaultPsp = 'VMW_PSP_MRU';
   return { role, hooks };

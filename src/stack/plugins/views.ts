@@ -6,6 +6,8 @@
 import type { AluaState, Device, Io, Path, PathState, PathStats } from '../plugin-api';
 import type { PathImpl } from '../psa/path';
 
+let behind: (value: unknown) => PathImpl | undefined;
+
 export class PathView implements Path {
   // A private field: unreachable from plugin code, unforgeable (`#path in x`), and fast on the hot path.
   readonly #path: PathImpl;
@@ -42,11 +44,13 @@ export class PathView implements Path {
     return this.#path.outstanding;
   }
 
-  /** The path behind a view a plugin returned, or undefined when it is no view of ours. */
-  static pathOf(value: unknown): PathImpl | undefined {
-    return typeof value === 'object' && value !== null && #path in value ? (value as PathView).#path : undefined;
+  // The one way from a view back to its path, kept in this module: a static method would be
+  // reachable from plugin code through `view.constructor`.
+  static {
+    behind = (value) => (typeof value === 'object' && value !== null && #path in value ? (value as PathView).#path : undefined);
   }
 }
+Object.freeze(PathView);
 Object.freeze(PathView.prototype);
 
 /** A path view with more read-only facts about the path (what an MPP is offered when claiming). */
@@ -57,6 +61,7 @@ class ExtendedPathView extends PathView {
     Object.freeze(this);
   }
 }
+Object.freeze(ExtendedPathView);
 Object.freeze(ExtendedPathView.prototype);
 
 export function extendedPathView<T extends Record<string, string | number>>(path: PathImpl, facts: T): PathView & Readonly<T> {
@@ -79,7 +84,7 @@ function statsView(path: PathImpl): PathStats {
 }
 
 /** The path behind a view a plugin returned, or undefined when it is no view of ours. */
-export const pathOf = (value: unknown): PathImpl | undefined => PathView.pathOf(value);
+export const pathOf = (value: unknown): PathImpl | undefined => behind(value);
 
 /** Views of paths, each made once. */
 export class PathViews {
@@ -143,6 +148,9 @@ export class IoView implements Io {
     return this;
   }
 }
+// Plugins hold IoViews: neither the class nor its methods may be changed from their code.
+Object.freeze(IoView);
+Object.freeze(IoView.prototype);
 
 /**
  * A learner's view of a device, over the stack's view `device`: the same id, names and scratch

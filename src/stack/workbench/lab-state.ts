@@ -107,11 +107,8 @@ export function restoreState(host: Host, state: LabState): void {
   for (const d of state.devices) {
     const device = host.nmp.device(d.id);
     if (!device) continue;
-    if (d.psp !== undefined && !host.nmp.psps.has(d.psp)) {
-      host.log(`lab: ${d.id} kept its default PSP: ${d.psp} is not loaded`);
-      continue;
-    }
-    host.nmp.setDevicePsp(device, d.psp, d.pspConfig);
+    if (d.psp !== undefined && !host.nmp.psps.has(d.psp)) host.log(`lab: ${d.id} kept its default PSP: ${d.psp} is not loaded`);
+    else host.nmp.setDevicePsp(device, d.psp, d.pspConfig);
     for (const p of device.paths) p.preferred = p.name === d.preferred;
   }
   for (const name of state.disabledPaths) {
@@ -163,6 +160,9 @@ export function checkState(value: unknown): LabState {
       if (typeof file !== 'object' || file === null || typeof file.name !== 'string' || typeof file.source !== 'string') fail('a plugin file needs a name and a source');
     }
     if ((plugins.loaded as unknown[]).some((n) => typeof n !== 'string')) fail('plugins.loaded must be file names');
+    const names = new Set((plugins.files as { name: string }[]).map((f) => f.name));
+    const missing = (plugins.loaded as string[]).filter((n) => !names.has(n));
+    if (missing.length > 0) fail(`plugins.loaded names files the lab does not have: ${missing.join(', ')}`);
   }
   return value as LabState;
 }

@@ -49,6 +49,10 @@ export class Lab {
     const lesson = options.lessons.find((l) => l.id === id);
     if (lesson) await lab.openLesson(lesson);
     else lab.use(lab.sandbox!);
+    // After a restart, say so where the learner is looking, even if no sandbox plugin was dropped.
+    if (options.withoutPlugins !== undefined && (lesson || !saved?.plugins?.loaded.length)) {
+      lab.host.plugins.notice(`The stack stopped answering and was restarted from the lab as last saved, without the plugins that were loaded (${options.withoutPlugins.replace(/ while it was loaded.*$/, '')}).`);
+    }
     return lab;
   }
 
@@ -194,12 +198,13 @@ export class Lab {
       // The plugins first: the devices' saved policies may name them.
       const without = this.options.withoutPlugins;
       for (const name of saved.plugins?.loaded ?? []) {
-        if (without !== undefined) {
-          this.sandbox.plugins.notLoaded(name, without);
+        if (without !== undefined || !this.pluginFiles.has(name)) {
+          this.sandbox.plugins.notLoaded(name, without ?? 'the lab has no file of that name');
           continue;
         }
-        const result = await this.sandbox.plugins.load({ name, source: this.pluginFiles.read(name) }).catch((e: unknown) => ({ ok: false, message: String(e) }));
-        if (!result.ok) this.sandbox.log(`lab: plugin ${name} was not loaded again: ${result.message}`);
+        const source = this.pluginFiles.read(name);
+        const result = await this.sandbox.plugins.load({ name, source }).catch((e: unknown) => ({ ok: false, message: String(e) }));
+        if (!result.ok) this.sandbox.plugins.notLoaded(name, result.message);
       }
       restoreState(this.sandbox, saved);
       this.history = saved.consoleHistory;
