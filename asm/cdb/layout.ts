@@ -22,7 +22,7 @@ export const SLOT_LENGTH = 24; // u32 transfer length (blocks), allocation lengt
 export const SLOT_PAGE = 28; // u8  VPD page (INQUIRY) or mode page (MODE SENSE)
 export const SLOT_SUBPAGE = 29; // u8  mode subpage
 export const SLOT_PARAM = 30; // u8  MODE SENSE page control, REPORT LUNS select report, RTPG data format,
-//                                  START STOP UNIT power condition
+//                                  START STOP UNIT power condition, RECEIVE COPY RESULTS list identifier
 export const SLOT_GROUP = 31; // u8  group number
 export const SLOT_CONTROL = 32; // u8  control byte
 export const SLOT_CDB = 48; // 16 bytes of CDB
@@ -43,6 +43,9 @@ export const FLAG_LLBAA = 64; // MODE SENSE (10)
 export const FLAG_PMI = 128; // READ CAPACITY (10) and (16)
 export const FLAG_START = 256; // START STOP UNIT
 export const FLAG_LOEJ = 512; // START STOP UNIT
+export const FLAG_ANCHOR = 1024; // WRITE SAME (16) b1.4, UNMAP b1.0
+export const FLAG_UNMAP = 2048; // WRITE SAME (16) b1.3
+export const FLAG_NDOB = 4096; // WRITE SAME (16) b1.0: no data-out buffer
 
 // Operation codes and service actions handled by the codec.
 export const OP_TEST_UNIT_READY = 0x00;
@@ -54,9 +57,17 @@ export const OP_READ_CAPACITY_10 = 0x25;
 export const OP_READ_10 = 0x28;
 export const OP_WRITE_10 = 0x2a;
 export const OP_SYNCHRONIZE_CACHE_10 = 0x35;
+export const OP_UNMAP = 0x42;
 export const OP_MODE_SENSE_10 = 0x5a;
+export const OP_EXTENDED_COPY = 0x83;
+export const SA_EXTENDED_COPY_LID1 = 0x00;
+export const OP_RECEIVE_COPY_RESULTS = 0x84;
+export const SA_COPY_STATUS_LID1 = 0x00;
+export const SA_OPERATING_PARAMETERS = 0x03;
 export const OP_READ_16 = 0x88;
+export const OP_COMPARE_AND_WRITE = 0x89;
 export const OP_WRITE_16 = 0x8a;
+export const OP_WRITE_SAME_16 = 0x93;
 export const OP_SERVICE_ACTION_IN_16 = 0x9e;
 export const SA_READ_CAPACITY_16 = 0x10;
 export const OP_REPORT_LUNS = 0xa0;

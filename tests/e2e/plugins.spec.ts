@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { openLab, shot } from './lab-page';
+import { openLab, ready, shot } from './lab-page';
 
 // A learner writes a PSP in the page: types it, sees TypeScript's error, fixes it, loads it into
 // the running stack while I/O runs and watches it balance the device's paths. A PSP that never
@@ -185,5 +185,52 @@ test('a PSP stuck where the guard cannot reach (a runaway regular expression) ge
   // The file is still the learner's, to fix.
   const files = await page.evaluate(() => (window as unknown as { pathlab: { pluginFiles(): Promise<{ name: string }[]> } }).pathlab.pluginFiles());
   expect(files.map((f) => f.name)).toContain('lqd-psp.ts');
+  lab.verifyClean();
+});
+
+test('a plugin that hangs the stack as the lab starts gets the lab started without it', async ({ page, baseURL }, info) => {
+  test.setTimeout(120_000);
+  const lab = await openLab(page, baseURL, { sandbox: true });
+  const saveFile = (source: string) =>
+    page.evaluate(
+      (file) => (window as unknown as { pathlab: { savePluginFile(f: { name: string; source: string }): Promise<void> } }).pathlab.savePluginFile(file),
+      { name: 'boot-psp.ts', source },
+    );
+  const psp = (topLevel: string[]) => [
+    "import type { PspModule } from 'pathlab';",
+    ...topLevel,
+    'export default {',
+    "  name: 'LAB_PSP_BOOT',",
+    '  selectPath(io, paths) {',
+    '    return paths[0];',
+    '  },',
+    '} satisfies PspModule;',
+    '',
+  ].join('\n');
+
+  // Loaded: the lab keeps it as loaded, and loads it again whenever the lab starts.
+  await saveFile(psp([]));
+  await lab.type('plugin load boot-psp.ts');
+  await expect(lab.log).toContainText('LAB_PSP_BOOT (PSP) loaded from boot-psp.ts');
+  // Then changed and saved, not loaded: its top level now hangs in the regular-expression engine
+  // (one call, no loop of the plugin's own for the guard to stop), the next time the lab starts.
+  await saveFile(psp(["const stuck = /^(a+)+$/.test('a'.repeat(40) + '!');", 'if (stuck) throw new Error(String(stuck));']));
+
+  // The page's watchdog runs from the stack's creation: the boot stalls, and the page starts the
+  // lab again without the plugin and says why.
+  await page.reload();
+  const alert = page.getByRole('alert', { name: 'Plugin faults' });
+  await expect(alert).toContainText('boot-psp.ts was not loaded again: the stack stopped answering', { timeout: 60_000 });
+  await expect(alert).toContainText('while the lab started with it loaded');
+  await ready(page);
+  await shot(page, info, 'plugin-boot-stall-restarted');
+
+  // The lab runs, without the plugin; the file is still the learner's, to fix.
+  await lab.type('plugin list');
+  expect(await lab.lastOutput()).not.toMatch(/LAB_PSP_BOOT\s+PSP\s+boot-psp\.ts\s+loaded/);
+  await lab.type('fio --name after --vm db01 --disk 1 --rw randread --bs 4k --iodepth 4 --size 64k');
+  expect(await lab.lastOutput()).toMatch(/errors: 0/);
+  const files = await page.evaluate(() => (window as unknown as { pathlab: { pluginFiles(): Promise<{ name: string }[]> } }).pathlab.pluginFiles());
+  expect(files.map((f) => f.name)).toContain('boot-psp.ts');
   lab.verifyClean();
 });

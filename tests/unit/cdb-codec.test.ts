@@ -13,7 +13,7 @@ import {
 } from '../../src/stack/scsi/cdb-fields';
 import {
   CDB_SLOT_SIZE, SLOT_CDB, RESULT_OK, RESULT_BAD_OPCODE, RESULT_BAD_FIELD, NO_BIT_PTR,
-  FLAG_EVPD, FLAG_DESC, FLAG_DPO, FLAG_FUA, FLAG_IMMED, FLAG_DBD, FLAG_LLBAA, FLAG_PMI,
+  FLAG_EVPD, FLAG_DESC, FLAG_DPO, FLAG_FUA, FLAG_IMMED, FLAG_DBD, FLAG_LLBAA, FLAG_PMI, FLAG_ANCHOR, FLAG_UNMAP, FLAG_NDOB,
 } from '../../asm/cdb/layout';
 
 const bytesOf = (hex: string): Uint8Array => new Uint8Array(hex.trim().split(/\s+/).map((h) => parseInt(h, 16)));
@@ -49,6 +49,16 @@ const ORACLES: [string, string, Partial<CdbFields>][] = [
   ['REPORT TARGET PORT GROUPS', 'a3 0a 00 00 00 00 00 00 04 00 00 00', { opcode: 0xa3, serviceAction: 0x0a, length: 1024 }],
   ['REPORT TARGET PORT GROUPS, extended', 'a3 2a 00 00 00 00 00 00 04 00 00 00', { opcode: 0xa3, serviceAction: 0x0a, param: 1, length: 1024 }],
   ['SET TARGET PORT GROUPS', 'a4 0a 00 00 00 00 00 00 00 0c 00 00', { opcode: 0xa4, serviceAction: 0x0a, length: 12 }],
+  // The array offloads (VAAI).
+  ['COMPARE AND WRITE (sg_compare_and_write --lba=0x3000 --num=1)', '89 00 00 00 00 00 00 00 30 00 00 00 00 01 00 00', { opcode: 0x89, lba: 0x3000, length: 1 }],
+  ['COMPARE AND WRITE, WRPROTECT 1, DPO, FUA, group 9', '89 38 00 00 00 01 00 00 00 02 00 00 00 ff 09 00', { opcode: 0x89, protect: 1, flags: FLAG_DPO | FLAG_FUA, lba: 2 ** 32 + 2, length: 255, group: 9 }],
+  ['WRITE SAME(16) --unmap --lba=0x2000 --num=16', '93 08 00 00 00 00 00 00 20 00 00 00 00 10 00 00', { opcode: 0x93, flags: FLAG_UNMAP, lba: 0x2000, length: 16 }],
+  ['WRITE SAME(16), ANCHOR, NDOB, WRPROTECT 2', '93 51 00 00 00 00 00 00 00 07 00 01 00 00 1f 00', { opcode: 0x93, protect: 2, flags: FLAG_ANCHOR | FLAG_NDOB, lba: 7, length: 0x10000, group: 31 }],
+  ['UNMAP (sg_unmap --lba=0x1000 --num=0x800)', '42 00 00 00 00 00 00 00 18 00', { opcode: 0x42, length: 24 }],
+  ['UNMAP, ANCHOR, group 3', '42 01 00 00 00 00 03 04 08 00', { opcode: 0x42, flags: FLAG_ANCHOR, group: 3, length: 0x408 }],
+  ['EXTENDED COPY(LID1)', '83 00 00 00 00 00 00 00 00 00 00 00 00 4c 00 00', { opcode: 0x83, length: 76 }],
+  ['RECEIVE COPY RESULTS, OPERATING PARAMETERS', '84 03 00 00 00 00 00 00 00 00 00 00 00 2c 00 00', { opcode: 0x84, serviceAction: 3, length: 44 }],
+  ['RECEIVE COPY RESULTS, COPY STATUS(LID1), list 5', '84 00 05 00 00 00 00 00 00 00 00 00 00 0c 00 00', { opcode: 0x84, param: 5, length: 12 }],
 ];
 
 const u8 = fc.integer({ min: 0, max: 0xff });
@@ -81,6 +91,14 @@ const ROUND_TRIPS: [string, fc.Arbitrary<Partial<CdbFields>>][] = [
   ['REPORT LUNS', fc.record({ opcode: fc.constant(0xa0), param: u8, length: fc.integer({ min: 16, max: 0xffffffff }), control })],
   ['REPORT TARGET PORT GROUPS', fc.record({ opcode: fc.constant(0xa3), serviceAction: fc.constant(0x0a), param: fc.integer({ min: 0, max: 1 }), length: u32, control })],
   ['SET TARGET PORT GROUPS', fc.record({ opcode: fc.constant(0xa4), serviceAction: fc.constant(0x0a), length: u32, control })],
+  ['COMPARE AND WRITE', fc.record({ opcode: fc.constant(0x89), protect: fc.integer({ min: 0, max: 7 }), flags: rwFlags, lba: fc.maxSafeNat(), length: u8, group: fc.integer({ min: 0, max: 31 }), control })],
+  ['WRITE SAME(16)', fc.record({
+    opcode: fc.constant(0x93), protect: fc.integer({ min: 0, max: 7 }), lba: fc.maxSafeNat(), length: u32, group: fc.integer({ min: 0, max: 31 }), control,
+    flags: fc.subarray([FLAG_ANCHOR, FLAG_UNMAP, FLAG_NDOB]).map((f) => f.reduce((a, b) => a | b, 0)),
+  })],
+  ['UNMAP', fc.record({ opcode: fc.constant(0x42), flags: fc.constantFrom(0, FLAG_ANCHOR), group: fc.integer({ min: 0, max: 31 }), length: u16, control })],
+  ['EXTENDED COPY(LID1)', fc.record({ opcode: fc.constant(0x83), length: u32, control })],
+  ['RECEIVE COPY RESULTS', fc.record({ opcode: fc.constant(0x84), serviceAction: fc.constantFrom(0, 3), param: u8, length: u32, control })],
 ];
 
 /** Minimal valid fields for each command, for the NACA rule. */
@@ -88,7 +106,8 @@ const MINIMAL: Partial<CdbFields>[] = [
   { opcode: 0x00 }, { opcode: 0x03 }, { opcode: 0x12 }, { opcode: 0x1a }, { opcode: 0x25 }, { opcode: 0x28 },
   { opcode: 0x2a }, { opcode: 0x35 }, { opcode: 0x5a }, { opcode: 0x88 }, { opcode: 0x8a },
   { opcode: 0x9e, serviceAction: 0x10 }, { opcode: 0xa0, length: 16 }, { opcode: 0xa3, serviceAction: 0x0a },
-  { opcode: 0xa4, serviceAction: 0x0a },
+  { opcode: 0xa4, serviceAction: 0x0a }, { opcode: 0x89 }, { opcode: 0x93 }, { opcode: 0x42 }, { opcode: 0x83 },
+  { opcode: 0x84, serviceAction: 3 },
 ];
 
 const ENGINES: [string, () => Promise<CdbCodec>][] = [
@@ -202,6 +221,38 @@ describe.each(ENGINES)('%s codec', (_name, make) => {
       expect(decode('a0 00 00 00 00 00 00 00 00 00 00 00')).toMatchObject(badField(6, NO_BIT_PTR));
       expect(decode('a0 00 00 00 00 00 00 00 00 10 00 00')).toMatchObject({ result: RESULT_OK, length: 16 });
     });
+    it('COMPARE AND WRITE: reserved bits 2 and 0 of byte 1, then reserved bytes 10-12', () => {
+      expect(decode('89 05 00 00 00 00 00 00 00 00 00 00 00 01 00 00')).toMatchObject(badField(1, 2));
+      expect(decode('89 01 00 00 00 00 00 00 00 00 ff 00 00 01 00 00')).toMatchObject(badField(1, 0));
+      expect(decode('89 00 00 00 00 00 00 00 00 00 00 80 00 01 00 00')).toMatchObject({ ...badField(11, NO_BIT_PTR), length: 1 });
+      expect(decode('89 00 00 00 00 00 00 00 00 00 00 00 01 01 00 04')).toMatchObject(badField(12, NO_BIT_PTR));
+      // FUA_NV (obsolete) and the bits above the group number are ignored, as in READ(16).
+      expect(decode('89 02 00 00 00 00 00 00 00 00 00 00 00 01 e0 00')).toMatchObject({ result: RESULT_OK, flags: 0, group: 0 });
+    });
+    it('WRITE SAME(16): PBDATA and LBDATA (obsolete) are refused at their bit', () => {
+      expect(decode('93 04 00 00 00 00 00 00 00 00 00 00 00 01 00 00')).toMatchObject(badField(1, 2));
+      expect(decode('93 0a 00 00 00 00 00 00 00 00 00 00 00 01 00 00')).toMatchObject({ ...badField(1, 1), flags: FLAG_UNMAP });
+    });
+    it('UNMAP: reserved bits of byte 1, reserved bytes 2-5, bits 7:5 of byte 6', () => {
+      expect(decode('42 80 00 00 00 00 00 00 18 00')).toMatchObject(badField(1, 7));
+      expect(decode('42 03 00 00 00 00 00 00 18 00')).toMatchObject({ ...badField(1, 1), flags: FLAG_ANCHOR });
+      expect(decode('42 00 00 00 10 00 00 00 18 00')).toMatchObject(badField(4, NO_BIT_PTR));
+      expect(decode('42 00 00 00 00 00 25 00 18 00')).toMatchObject({ ...badField(6, 5), group: 5 });
+    });
+    it('EXTENDED COPY: only LID1 → byte 1 bit 4; then reserved bits and bytes 2-9 and 14', () => {
+      expect(decode('83 01 00 00 00 00 00 00 00 00 00 00 00 4c 00 00')).toMatchObject({ ...badField(1, 4), serviceAction: 1, length: 76 });
+      expect(decode('83 10 00 00 00 00 00 00 00 00 00 00 00 4c 00 00')).toMatchObject(badField(1, 4)); // POPULATE TOKEN
+      expect(decode('83 40 00 00 00 00 00 00 00 00 00 00 00 4c 00 00')).toMatchObject(badField(1, 6));
+      expect(decode('83 00 00 00 00 00 00 00 00 01 00 00 00 4c 00 00')).toMatchObject(badField(9, NO_BIT_PTR));
+      expect(decode('83 00 00 00 00 00 00 00 00 00 00 00 00 4c 01 00')).toMatchObject(badField(14, NO_BIT_PTR));
+    });
+    it('RECEIVE COPY RESULTS: COPY STATUS and OPERATING PARAMETERS only → byte 1 bit 4; reserved bytes 3-9 and 14', () => {
+      expect(decode('84 01 00 00 00 00 00 00 00 00 00 00 00 0c 00 00')).toMatchObject({ ...badField(1, 4), serviceAction: 1 });
+      expect(decode('84 04 00 00 00 00 00 00 00 00 00 00 00 0c 00 00')).toMatchObject(badField(1, 4));
+      expect(decode('84 83 00 00 00 00 00 00 00 00 00 00 00 0c 00 00')).toMatchObject(badField(1, 7));
+      expect(decode('84 00 07 01 00 00 00 00 00 00 00 00 00 0c 00 00')).toMatchObject({ ...badField(3, NO_BIT_PTR), param: 7 });
+      expect(decode('84 03 00 00 00 00 00 00 00 00 00 00 00 2c 80 00')).toMatchObject(badField(14, NO_BIT_PTR));
+    });
     it('does not reject other reserved or obsolete bits', () => {
       expect(decode('00 ff ff ff ff 00')).toMatchObject({ result: RESULT_OK });
       expect(decode('28 03 00 00 00 00 e0 00 01 00')).toMatchObject({ result: RESULT_OK, flags: 0, group: 0, length: 1 });
@@ -216,7 +267,7 @@ describe.each(ENGINES)('%s codec', (_name, make) => {
 
   describe('BAD_OPCODE', () => {
     it.each([
-      [0x01, 6], [0x42, 10], [0x41, 10], [0x5e, 10], [0x89, 16], [0x83, 16], [0x93, 16], [0xa5, 12], [0xa8, 12],
+      [0x01, 6], [0x41, 10], [0x5e, 10], [0x8f, 16], [0x9f, 16], [0x8e, 16], [0xa5, 12], [0xa8, 12],
       [0x60, 0], [0x7f, 0], [0xc0, 0], [0xe5, 0], [0xff, 0],
     ])('decode of opcode %i: CDB length %i, field 0, no bit, all other fields 0', (op, length) => {
       const cdb = new Uint8Array(16).fill(0xff);
@@ -224,7 +275,7 @@ describe.each(ENGINES)('%s codec', (_name, make) => {
       expect(decode(hexOf(cdb))).toEqual({ ...ZERO, opcode: op, cdbLength: length, result: RESULT_BAD_OPCODE, bitPointer: NO_BIT_PTR });
     });
     it('encode of an unknown opcode: CDB length 0, zeroed CDB, BAD_OPCODE', () => {
-      const cdb = encode16({ opcode: 0x42, lba: 5, length: 9, control: 1 });
+      const cdb = encode16({ opcode: 0x41, lba: 5, length: 9, control: 1 });
       expect(cdb.every((b) => b === 0)).toBe(true);
       expect(readCdbFields(codec, 0)).toMatchObject({ cdbLength: 0, result: RESULT_BAD_OPCODE, lba: 5 });
       expect(getCdbBytes(codec, 0)).toHaveLength(0);
@@ -301,6 +352,23 @@ describe.each(ENGINES)('%s codec', (_name, make) => {
       expect(descriptor).toContain('Error in Command: byte 15 bit 5');
       expect(decodeText({ response: 0x73, key: 6, asc: 0x2a, ascq: 0x06 })).toMatch(/Descriptor format, <<<deferred>>>; Sense key: Unit Attention\s+Additional sense: Asymmetric access state changed/);
       expect(decodeText({ key: 5, asc: 0x26, sksValid: true, fieldPointer: 6 })).toContain('Error in Data parameters: byte 6');
+    });
+
+    it.skipIf(!existsSync(sgDecodeSense))('sg_decode_sense --cdb names what we encode for the offload commands', () => {
+      const names: [Partial<CdbFields>, string][] = [
+        [{ opcode: 0x89, lba: 0x3000, length: 1 }, 'Compare and write'],
+        [{ opcode: 0x93, flags: FLAG_UNMAP, lba: 0x2000, length: 16 }, 'Write same(16)'],
+        [{ opcode: 0x42, length: 24 }, 'Unmap'],
+        [{ opcode: 0x83, length: 76 }, 'Extended copy(LID1)'],
+        [{ opcode: 0x84, serviceAction: 3, length: 44 }, 'Receive copy operating parameters'],
+        [{ opcode: 0x84, param: 1, length: 12 }, 'Receive copy status(LID1)'],
+      ];
+      for (const [fields, name] of names) {
+        writeCdbFields(codec, 0, fields);
+        codec.encode(0, 1);
+        const args = Array.from(getCdbBytes(codec, 0), (b) => b.toString(16).padStart(2, '0'));
+        expect(execFileSync(sgDecodeSense, ['--cdb', ...args], { encoding: 'utf8' }).trim()).toBe(name);
+      }
     });
   });
 });

@@ -11,6 +11,8 @@ import {
 } from '../../asm/cdb/layout';
 
 const KNOWN = [0x00, 0x03, 0x12, 0x1a, 0x25, 0x28, 0x2a, 0x35, 0x5a, 0x88, 0x8a, 0x9e, 0xa0, 0xa3, 0xa4];
+/** The array offloads (VAAI): COMPARE AND WRITE, WRITE SAME (16), UNMAP, EXTENDED COPY, RECEIVE COPY RESULTS. */
+const OFFLOADS = [0x89, 0x93, 0x42, 0x83, 0x84];
 const RUNS = 300; // × up to 256 slots per batch
 
 let wasm: CdbCodec;
@@ -53,8 +55,14 @@ function runBoth(r: Region, first: number, slots: Uint8Array[], op: (c: CdbCodec
 const byte = fc.integer({ min: 0, max: 255 });
 /** Mostly zero or small bytes, so that many generated CDBs are well formed (control 0, page 0, ...). */
 const sparseByte = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 17 }), byte);
-const opcode = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...KNOWN) }, { weight: 1, arbitrary: byte });
-const serviceActionByte = fc.oneof(fc.constantFrom(0x10, 0x0a, 0x2a, 0x4a), byte);
+const opcode = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...KNOWN) },
+  { weight: 2, arbitrary: fc.constantFrom(...OFFLOADS) },
+  { weight: 1, arbitrary: byte },
+);
+// Service actions and byte-1 flags worth hitting: RC16, target port groups, copy (0, 3, LID4 1),
+// WRITE SAME UNMAP/NDOB/ANCHOR, and reserved bits above them.
+const serviceActionByte = fc.oneof(fc.constantFrom(0x10, 0x0a, 0x2a, 0x4a, 0x00, 0x01, 0x03, 0x08, 0x09, 0x18, 0x23), byte);
 
 /** A batch position and size that stays inside `max` slots. */
 function batch<T>(max: number, slot: fc.Arbitrary<T>): fc.Arbitrary<{ first: number; slots: T[] }> {
@@ -146,6 +154,27 @@ describe('wasm and TypeScript CDB codecs leave identical slot memory', () => {
       runBoth('sense', first, slots, (c) => c.decodeSense(first, slots.length));
       expect(difference('sense')).toBeNull();
     }), { seed: 0xdec0de, numRuns: RUNS * 4 });
+  });
+
+  it('decode of the offload commands with one byte or bit at a time set (reserved fields, flags)', () => {
+    // Every single-bit CDB of each offload command: the first-bad-field order must agree bit by bit.
+    const slots: Uint8Array[] = [];
+    for (const op of OFFLOADS) {
+      for (let at = 1; at < 16; at++) {
+        for (let bit = 0; bit < 8; bit++) {
+          const s = new Uint8Array(CDB_SLOT_SIZE).fill(0xa5);
+          s.fill(0, SLOT_CDB, SLOT_CDB + 16);
+          s[SLOT_CDB] = op;
+          s[SLOT_CDB + at] = 1 << bit;
+          slots.push(s);
+        }
+      }
+    }
+    for (let first = 0; first < slots.length; first += 256) {
+      const batchSlots = slots.slice(first, first + 256);
+      runBoth('cdb', 0, batchSlots, (c) => c.decode(0, batchSlots.length));
+      expect(difference('cdb')).toBeNull();
+    }
   });
 
   it('encode then decode of the same random batch', () => {

@@ -29,6 +29,7 @@ describe('npx pathlab sg', () => {
       ['ap-array', 'active-passive', '0', '1'],
       ['aa-array', 'active-active', '0', '1'],
       ['local-disk', 'active-active', '0'],
+      ['vvol-array', 'active-active', '255'], // vVols only: its protocol endpoint at LUN 255
     ]);
   });
 
@@ -69,6 +70,23 @@ describe('npx pathlab sg', () => {
     }
     const stpg = JSON.parse((await pathlab('sg', '--json', '--data-out', '00 00 00 00 00 00 00 02', 'a4 0a 00 00 00 00 00 00 00 08 00 00')).stdout);
     expect(stpg.status).toBe(0);
+  });
+
+  it('--then: more commands in one run, each with its own options, the blocks kept between them', async () => {
+    const block = Array.from({ length: 512 }, (_, i) => ((i * 5) & 0xff).toString(16).padStart(2, '0')).join(' ');
+    const { stdout, code } = await pathlab(
+      'sg', '--json', '--array', 'aa-array', '--data-out', block, '2a 00 00 00 00 07 00 00 01 00',
+      '--then', '28 00 00 00 00 07 00 00 01 00',
+      '--then', '--lun', '1', '28 00 00 00 00 07 00 00 01 00',
+    );
+    expect(code).toBe(0);
+    const [w, back, other] = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(w).toEqual({ status: 0, sense: '', dataIn: '' });
+    expect(back.dataIn).toBe(block); // the same array and LUN as the WRITE
+    expect(bytes(other.dataIn).every((b) => b === 0)).toBe(true); // LUN 1: not written
+    expect(bytes(other.dataIn)).toHaveLength(4096);
+    const text = await pathlab('sg', '--array', 'aa-array', '00 00 00 00 00 00', '--then', '00 00 00 00 00 00');
+    expect(text.stdout.split('\n\n')).toHaveLength(2);
   });
 
   it('prints a readable answer without --json', async () => {

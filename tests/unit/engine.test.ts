@@ -39,7 +39,7 @@ async function session(engine: 'wasm' | 'typescript', seed = 42): Promise<string
 describe('engines', () => {
   it('wasm and the TypeScript twins answer a whole session with identical bytes', async () => {
     const [wasm, ts] = await Promise.all([session('wasm'), session('typescript')]);
-    expect(wasm.length).toBe(9 * 12); // 9 target ports (local disk included), 12 commands each
+    expect(wasm.length).toBe(11 * 12); // 11 target ports (local disk and vvol-array included), 12 commands each
     expect(ts).toEqual(wasm);
   });
 

@@ -158,7 +158,7 @@ describe('storage core path list', () => {
     const out = ok('storage core path list');
     expect(keysOf(out)).toEqual(FIELDS);
     const recs = parseRecords(out);
-    expect(recs.size).toBe(25);
+    expect(recs.size).toBe(27); // 25 LUN paths and the vVol PE's two
     const uid = 'fc.20000024ff3dfa88:21000024ff3dfa88-fc.5001405a010000ff:5001405a01000000-naa.600140500a1a00010000000000000000';
     expect(recs.get(uid)).toEqual({
       UID: uid, 'Runtime Name': 'vmhba1:C0:T0:L0', Device: ALUA0, 'Device Display Name': `PATHLAB Fibre Channel Disk (${ALUA0})`,
@@ -206,7 +206,7 @@ describe('storage core device', () => {
     expect(d['Device Max Queue Depth']).toBe('64');
     expect(d['No of outstanding IOs with competing worlds']).toBe('32');
     const all = parseRecords(ok('storage core device list'));
-    expect(all.size).toBe(9);
+    expect(all.size).toBe(10); // 9 LUNs and vvol-array's protocol endpoint
     expect(all.get(LOCAL)!['Is Local']).toBe('true');
     expect(all.get(LOCAL)!['Is SAS']).toBe('true');
     expect(fail('storage core device list -d naa.gone')).toBe('Error: Unknown device naa.gone');
@@ -318,7 +318,7 @@ describe('storage core claimrule', () => {
     expect(ok('storage core claiming unclaim -t location -A vmhba1 -C 0 -T 3 -L 0')).toBe('');
     ok('storage core claimrule run');
     expect(paths()).not.toContain('vmhba1:C0:T3:L0');
-    expect(paths()).toHaveLength(24);
+    expect(paths()).toHaveLength(26); // the vVol PE's two paths included
     expect(aaPaths()).toEqual(['vmhba2:C0:T3:L0']);
     expect(fail('storage core path list -p vmhba1:C0:T3:L0')).toMatch(/^Error: Unable to find path vmhba1:C0:T3:L0/);
     // Lift the mask: remove the rule, load, unclaim the masked path, run.
@@ -388,7 +388,7 @@ describe('storage nmp device', () => {
     const out = ok('storage nmp device list');
     expect(keysOf(out)).toEqual(FIELDS);
     const recs = parseRecords(out);
-    expect(recs.size).toBe(9);
+    expect(recs.size).toBe(10); // the vVol protocol endpoint included
     const alua = recs.get(ALUA0)!;
     expect(alua['Storage Array Type']).toBe('VMW_SATP_ALUA');
     expect(alua['Storage Array Type Device Config']).toMatch(/^\{implicit_support=on; explicit_support=on;.*\{TPG_id=1,TPG_state=AO\}\{TPG_id=2,TPG_state=ANO\}\}$/);
@@ -431,7 +431,7 @@ describe('storage nmp path list', () => {
       'Path Selection Policy Path Config',
     ]);
     const recs = parseRecords(out);
-    expect(recs.size).toBe(25);
+    expect(recs.size).toBe(27); // the vVol PE's two paths included
     const byName = (n: string) => [...recs.values()].find((r) => r['Runtime Name'] === n)!;
     const [id] = [...recs.keys()].filter((k) => recs.get(k)!['Runtime Name'] === 'vmhba1:C0:T0:L0');
     expect(id).toBe(host.psa.path('vmhba1:C0:T0:L0')!.uid);

@@ -13,10 +13,13 @@ const AA0 = 'naa.600140500aaa00030000000000000000'; // db01's disk 1: A/A array 
 const AA1 = 'naa.600140500aaa00030000000000000001';
 const FIXTURES = 'tests/fixtures/plugins';
 
-async function session(): Promise<LabSession> {
+/** A fresh classroom host; `plugin load` reads `files` first, then tests/fixtures/plugins/. */
+async function session(files: Record<string, string> = {}): Promise<LabSession> {
   const host = await Host.boot();
-  return new LabSession(host, (name) => readFile(join(FIXTURES, name), 'utf8'));
+  return new LabSession(host, async (name) => files[name] ?? readFile(join(FIXTURES, name), 'utf8'));
 }
+
+const fixture = (name: string) => readFile(join(FIXTURES, name), 'utf8');
 
 async function run(s: LabSession, line: string): Promise<string> {
   const r = await s.run(line);
@@ -206,6 +209,41 @@ describe('a learner MPP', () => {
     await writeThenVerify(s);
   });
 
+  it('a new version whose install fails leaves the old one as it was, serving its devices; nothing is lost', async () => {
+    const s = await session();
+    await run(s, 'plugin load mpp-rr.ts');
+    await giveArray(s, 'LAB_MPP_RR');
+    await run(s, job());
+    await run(s, 'sleep 200ms');
+    const psa = s.host.psa;
+    const before = psa.device(AA0)!;
+    const paths = [...before.paths];
+    // The claim the swap runs goes through (the new version takes every path), then fails.
+    const claim = psa.claim.bind(psa);
+    psa.claim = () => {
+      psa.claim = claim;
+      claim();
+      throw new Error('the claim failed after claiming');
+    };
+    const load = await s.run('plugin load mpp-rr.ts');
+    expect(load.ok).toBe(false);
+    expect(load.output).toContain('the claim failed after claiming');
+    // The old version, as it was: registered, its devices, its paths, its learner code running.
+    expect(psa.plugins.list().filter((e) => e.mpp.name === 'LAB_MPP_RR')).toHaveLength(1);
+    expect(psa.plugins.get('LAB_MPP_RR')).toBe(before.owner);
+    expect(psa.device(AA0)).toBe(before);
+    expect(before.paths).toEqual(paths);
+    expect(await pathOwners(s, AA0)).toEqual(['LAB_MPP_RR', 'LAB_MPP_RR']);
+    expect(await run(s, 'plugin list')).toMatch(/LAB_MPP_RR\s+MPP\s+mpp-rr\.ts\s+loaded/);
+    expect(summary(await run(s, 'wait'))).toMatchObject({ failed: 0, errors: 0 });
+    const [a, b] = paths.map((p) => p.stats.ios);
+    await writeThenVerify(s);
+    // Round robin, the learner's: both paths carry the new commands.
+    expect(paths[0].stats.ios - a).toBeGreaterThan(100);
+    expect(paths[1].stats.ios - b).toBeGreaterThan(100);
+    expect(s.host.plugins.faults).toEqual([]);
+  });
+
   it("an administrator's path set --state off wins: no I/O on that path until it is enabled and answers", async () => {
     const s = await session();
     await run(s, 'plugin load mpp-rr.ts');
@@ -306,6 +344,93 @@ describe('a misbehaving learner MPP is disabled, its paths go back to NMP, and n
       expect(await deviceOwner(s, id)).toBe('NMP');
       expect(await pathOwners(s, id)).toEqual(['NMP', 'NMP']);
     }
+    await writeThenVerify(s);
+  });
+});
+
+describe("the stack's functions an MPP was handed work only while one of its hooks runs", () => {
+  const late = async (which: string) => (await fixture('mpp-outside-hook.ts')).replace(/^const LATE = .*$/m, `const LATE = '${which}' as string;`);
+  /** mpp-rr.ts whose taskManagement calls done from a promise callback, after the hook returned. */
+  const lateDone = async () => {
+    const rr = await fixture('mpp-rr.ts');
+    const hook = /\n {4}if \(!path\) return done\(\);\n {4}device\.send\(path, \[0, 0, 0, 0, 0, 0\], \(\) => done\(\)\);/;
+    expect(rr).toMatch(hook);
+    return rr.replace(hook, '\n    void Promise.resolve().then(done);').replace("name: 'LAB_MPP_RR'", "name: 'LAB_MPP_LATE'");
+  };
+
+  for (const which of ['setPathState', 'send', 'done']) {
+    const what = which === 'done' ? 'done' : `device.${which}`;
+    it(`${what} from a promise callback: the MPP is disabled, the call does nothing, its paths go to NMP, nothing is lost`, async () => {
+      const file = 'late.ts';
+      const s = await session({ [file]: which === 'done' ? await lateDone() : await late(which) });
+      const path = s.host.psa.path('vmhba1:C0:T3:L0')!;
+      const accessor = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(path), 'state')!;
+      const states: string[] = [];
+      Object.defineProperty(path, 'state', {
+        configurable: true,
+        get: () => accessor.get!.call(path),
+        set: (value: string) => {
+          states.push(value);
+          accessor.set!.call(path, value);
+        },
+      });
+      await run(s, `plugin load ${file}`);
+      await giveArray(s, 'LAB_MPP_LATE');
+      await run(s, job());
+      await run(s, 'sleep 200ms');
+      // taskManagement runs at a LUN reset; openDevice ran at the claim.
+      if (which === 'done') await run(s, `vmkfstools -L lunreset /vmfs/devices/disks/${AA0}`);
+      const v = summary(await run(s, 'wait'));
+      expect(v).toMatchObject({ failed: 0, errors: 0 });
+      expect(v.checked).toBeGreaterThan(1000);
+      await writeThenVerify(s);
+
+      const fault = s.host.plugins.faults.at(-1)!;
+      expect(fault).toMatchObject({ plugin: 'LAB_MPP_LATE', file, hook: '(outside a hook)' });
+      expect(fault.message).toContain(`LAB_MPP_LATE: ${what} was called outside a hook (from a promise callback or a timer) and did nothing`);
+      expect(fault.message).toMatch(/was disabled and its paths went back to the claim rules, and NMP claimed them/);
+      expect(s.host.plugins.faults).toHaveLength(1);
+      expect(await run(s, 'plugin list')).toMatch(/LAB_MPP_LATE\s+MPP\s+late\.ts\s+disabled/);
+      for (const id of [AA0, AA1]) expect(await pathOwners(s, id)).toEqual(['NMP', 'NMP']);
+      // No fault was injected: nothing ever marked the path dead.
+      expect(states).not.toContain('dead');
+      expect(path.state).toBe('active');
+    });
+  }
+
+  it('the same MPP with every call inside its hooks serves the devices', async () => {
+    const s = await session({ 'late.ts': await late('none') });
+    await run(s, 'plugin load late.ts');
+    await giveArray(s, 'LAB_MPP_LATE');
+    await writeThenVerify(s);
+    expect(s.host.plugins.faults).toEqual([]);
+    expect(await deviceOwner(s, AA0)).toBe('LAB_MPP_LATE');
+  });
+});
+
+describe('what a learner MPP sends is checked as an SATP\'s is', () => {
+  /** mpp-rr.ts whose taskManagement sends `cdb` (and `dataOut`) instead of TEST UNIT READY. */
+  const sending = async (args: string) => (await fixture('mpp-rr.ts')).replace('device.send(path, [0, 0, 0, 0, 0, 0], () => done());', `device.send(path, ${args});`);
+
+  it.each([
+    ['[0x3b, 0x02, 0, 0, 0, 0, 0, 0, 0x10, 0], () => done(), new Uint8Array(16)', "device.send: WRITE BUFFER (opcode 0x3b), a command that changes the LUN's data: a plugin may send only management commands"],
+    ['[0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0], () => done(), new Uint8Array(512)', "device.send: WRITE(10) (opcode 0x2a), a command that changes the LUN's data"],
+    ['[0, 0, 0, 0, 0, 0, 0], () => done()', 'device.send: a CDB of 7 bytes; a CDB has 6, 10, 12 or 16'],
+    ['[0x12, 256, 0, 0, 0, 0], () => done()', 'device.send: a CDB whose byte 1 is 256, not a whole number 0..255'],
+    ['[0xa4, 0x0a, 0, 0, 0, 0, 0, 0, 0x13, 0x88, 0, 0], () => done(), new Uint8Array(5000)', 'device.send: 5000 bytes of data-out; at most 4096'],
+    ['[0xa4, 0x0a, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0], () => done(), [0, 0] as unknown as Uint8Array', 'device.send: data-out that is an array, not a Uint8Array'],
+  ])('send(path, %s) is refused', async (args, message) => {
+    const s = await session({ 'send.ts': await sending(args) });
+    await run(s, 'plugin load send.ts');
+    await giveArray(s, 'LAB_MPP_RR');
+    await run(s, job());
+    await run(s, 'sleep 200ms');
+    await run(s, `vmkfstools -L lunreset /vmfs/devices/disks/${AA0}`);
+    expect(summary(await run(s, 'wait'))).toMatchObject({ failed: 0, errors: 0 });
+    const fault = s.host.plugins.faults.at(-1)!;
+    expect(fault).toMatchObject({ plugin: 'LAB_MPP_RR', hook: 'taskManagement' });
+    expect(fault.message).toContain(`taskManagement threw TypeError: ${message}`);
+    for (const id of [AA0, AA1]) expect(await pathOwners(s, id)).toEqual(['NMP', 'NMP']);
     await writeThenVerify(s);
   });
 });

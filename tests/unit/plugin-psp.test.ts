@@ -88,7 +88,7 @@ describe('a learner PSP', () => {
 describe('a misbehaving learner PSP is disabled, its devices fall back, and nothing is lost', () => {
   const cases: { file: string; name: string; hook: string; line?: number; message: RegExp; before?: string[] }[] = [
     { file: 'psp-throws.ts', name: 'LAB_PSP_THROWS', hook: 'selectPath', line: 8, message: /selectPath threw Error: this PSP lost its way at line 8/ },
-    { file: 'psp-bad-return.ts', name: 'LAB_PSP_BAD_RETURN', hook: 'selectPath', message: /selectPath returned number 42, which is not one of the paths it was given/ },
+    { file: 'psp-bad-return.ts', name: 'LAB_PSP_BAD_RETURN', hook: 'selectPath', message: /selectPath returned 42, which is not one of the paths it was given/ },
     { file: 'psp-dead-path.ts', name: 'LAB_PSP_FIRST', hook: 'selectPath', message: /selectPath returned vmhba1:C0:T\d+:L0, which is dead, not usable/, before: ['fault link vmhba1'] },
     { file: 'psp-loop.ts', name: 'LAB_PSP_LOOP', hook: 'selectPath', line: 7, message: /selectPath ran for more than 50 ms \(an endless loop\?\) at line 7/ },
     { file: 'psp-memory.ts', name: 'LAB_PSP_HOARD', hook: 'selectPath', line: 9, message: /selectPath ran for more than 50 ms/ },

@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LabSession } from '../../src/stack/cli/script';
 import { Host } from '../../src/stack/host';
+import type { SatpDevice, SatpModule } from '../../src/stack/plugin-api';
+import { PluginGuard, type PluginViolation } from '../../src/stack/plugins/guard';
 import { SupervisedSatp } from '../../src/stack/plugins/supervised-satp';
+import { PathViews } from '../../src/stack/plugins/views';
+import { Clock } from '../../src/stack/sim/clock';
 
 const ALUA0 = 'naa.600140500a1a00010000000000000000';
 const ALUA_DEVICES = [0, 1, 2, 3].map((i) => `naa.600140500a1a0001000000000000000${i}`);
@@ -287,7 +291,7 @@ describe('a misbehaving learner SATP is disabled and its devices fall back', () 
       [`plugin load ${file}`, claimBy('LAB_SATP_SCRIBBLE'), writeJob('2s'), 'sleep 1s', 'fault link vmhba1', 'wait', 'repair link vmhba1', 'sleep 1s', readBack, 'plugin list'].join('\n'),
     );
     const line = lineOf(file, 'WRITE_10_BLOCK_0, ()');
-    expect(out).toContain(`LAB_SATP_SCRIBBLE: checkPaths sent WRITE(10) (opcode 0x2a): an SATP may not send commands that change the LUN's data at line ${line}; LAB_SATP_SCRIBBLE was disabled`);
+    expect(out).toContain(`LAB_SATP_SCRIBBLE: checkPaths gave send WRITE(10) (opcode 0x2a), a command that changes the LUN's data: a plugin may send only management commands at line ${line}; LAB_SATP_SCRIBBLE was disabled`);
     for (const id of ALUA_DEVICES) expect(host.nmp.device(id)!.satp.name).toBe('VMW_SATP_ALUA');
     expect(fio(out, 'j')).toMatchObject({ failed: 0, errors: 0 });
     expect(fio(out, 'check')).toEqual({ checked: 16384, failed: 0, errors: 0 });
@@ -308,6 +312,91 @@ describe('a misbehaving learner SATP is disabled and its devices fall back', () 
     for (const id of ALUA_DEVICES) expect(host.nmp.device(id)!.satp.name).toBe('VMW_SATP_ALUA');
     expect(fio(out, 'j')).toMatchObject({ failed: 0, errors: 0 });
     expect(fio(out, 'check')).toEqual({ checked: 16384, failed: 0, errors: 0 });
+  });
+});
+
+describe("an SATP's done", () => {
+  it("lets NMP go on from the clock, after the learner's hook returned: a try/catch of the learner's cannot swallow NMP's errors", () => {
+    const clock = new Clock();
+    const faults: PluginViolation[] = [];
+    const supervisor = { guard: new PluginGuard(), views: new PathViews(), fault: (_name: string, v: PluginViolation) => void faults.push(v) };
+    let nmpWent = 0;
+    let wentInside = -1;
+    const hooks: SatpModule = {
+      name: 'LAB_SATP_DONE',
+      defaultPsp: 'VMW_PSP_MRU',
+      onError: () => 'fail',
+      checkPaths(_device, done) {
+        try {
+          done();
+          done(); // a second call is a no-op
+        } catch {
+          // would swallow whatever NMP threw, were it run here
+        }
+        wentInside = nmpWent;
+      },
+    };
+    const satp = new SupervisedSatp({}, hooks, supervisor, 'done.ts', clock, () => true);
+    const device: SatpDevice = { id: 'naa.1', vendor: 'PATHLAB', model: 'ALUA-VA', paths: [], pspConfig: {}, state: {}, now: () => clock.now, send: () => {}, setPathState: () => {} };
+    satp.checkPaths(device, () => {
+      nmpWent++;
+      throw new Error('NMP failed going on');
+    });
+    expect(wentInside).toBe(0); // not inside the hook
+    expect(nmpWent).toBe(0);
+    expect(() => clock.runUntil(0)).toThrow('NMP failed going on');
+    expect(nmpWent).toBe(1);
+    clock.runUntil(10_000_000); // the watchdog finds the call ended
+    expect(nmpWent).toBe(1);
+    expect(faults).toEqual([]);
+    expect(satp.disabled).toBe(false);
+  });
+});
+
+describe("the stack's functions an SATP was handed work only while one of its hooks runs", () => {
+  const file = 'satp-outside-hook.ts';
+  const late = (which: string) => fixture(file).replace(/^const LATE = .*$/m, `const LATE = '${which}' as string;`);
+
+  it.each([
+    { which: 'setPathState', what: 'device.setPathState' },
+    { which: 'send', what: 'device.send' },
+    { which: 'done', what: 'done' },
+  ])('$what from a promise callback: the SATP is disabled, the call does nothing, no write is lost', async ({ which, what }) => {
+    const { host, script } = await lab({ [file]: late(which) });
+    // Every state the stack gives the device's first path, from now on.
+    const path = host.psa.path('vmhba1:C0:T0:L0')!;
+    const accessor = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(path), 'state')!;
+    const states: string[] = [];
+    Object.defineProperty(path, 'state', {
+      configurable: true,
+      get: () => accessor.get!.call(path),
+      set: (value: string) => {
+        states.push(value);
+        accessor.set!.call(path, value);
+      },
+    });
+    const out = await script(
+      [`plugin load ${file}`, claimBy('LAB_SATP_LATE', `-t device -d ${ALUA0}`), 'sleep 1ms', 'plugin list', `esxcli storage nmp device list -d ${ALUA0}`, writeJob('2s'), 'wait', readBack].join('\n'),
+    );
+    const message = `LAB_SATP_LATE: ${what} was called outside a hook (from a promise callback or a timer) and did nothing`;
+    expect(out).toContain(`${message}; the stack's functions work only while a hook runs; LAB_SATP_LATE was disabled and its devices are back on the SATP their rules give them`);
+    expect(host.plugins.faults).toEqual([expect.objectContaining({ plugin: 'LAB_SATP_LATE', file, hook: '(outside a hook)' })]);
+    expect(arrayTypes(out)).toEqual(['VMW_SATP_ALUA']);
+    expect(host.nmp.satps.has('LAB_SATP_LATE')).toBe(false);
+    // No fault was injected: nothing ever marked the path dead.
+    expect(states).not.toContain('dead');
+    expect(path.state).toBe('active');
+    expect(fio(out, 'j')).toMatchObject({ failed: 0, errors: 0 });
+    expect(fio(out, 'check')).toEqual({ checked: 16384, failed: 0, errors: 0 });
+  });
+
+  it('the same SATP with every call inside its hooks serves the device', async () => {
+    // LATE names none of the three: the fixture is a correct SATP then, so the faults above are the late calls'.
+    const { host, script } = await lab({ [file]: late('none') });
+    const out = await script([`plugin load ${file}`, claimBy('LAB_SATP_LATE', `-t device -d ${ALUA0}`), `esxcli storage nmp device list -d ${ALUA0}`, writeJob('1s'), 'wait'].join('\n'));
+    expect(host.plugins.faults).toEqual([]);
+    expect(arrayTypes(out)).toEqual(['LAB_SATP_LATE']);
+    expect(fio(out, 'j')).toMatchObject({ failed: 0, errors: 0 });
   });
 });
 
@@ -337,7 +426,8 @@ export default {
     ["device.send({ name: p.name } as Path, [0, 0, 0, 0, 0, 0], () => {})", "checkPaths sent a command down an object, which is not one of the device's paths"],
     ['for (let i = 0; i <= 64; i++) device.send(p, [0, 0, 0, 0, 0, 0], () => {})', `checkPaths had more than 64 commands in flight on ${ALUA0}`],
     ["device.setPathState(p, 'active', 'OPTIMAL' as 'AO')", "checkPaths set the ALUA state of vmhba1:C0:T0:L0 to 'OPTIMAL', not one of AO, ANO, STBY, UNAV, TRANS or none"],
-    ["device.setPathState(p, 'sleeping' as 'dead')", "checkPaths set path vmhba1:C0:T0:L0 to 'sleeping': an SATP sets active, standby, dead or unknown"],
+    ['device.send(p, [0x3b, 0x02, 0, 0, 0, 0, 0, 0, 0x10, 0], () => {}, new Uint8Array(16))', "checkPaths gave send WRITE BUFFER (opcode 0x3b), a command that changes the LUN's data: a plugin may send only management commands"],
+    ["device.setPathState(p, 'sleeping' as 'dead')", "checkPaths set path vmhba1:C0:T0:L0 to 'sleeping': a plugin sets active, standby, dead or unknown"],
   ])('%s', async (misuse, message) => {
     const { host, script } = await lab({ 'misuse.ts': satp(misuse) });
     const out = await script(['plugin load misuse.ts', claimBy('LAB_SATP_MISUSE', `-t device -d ${ALUA0}`), 'plugin list', `esxcli storage nmp device list -d ${ALUA0}`].join('\n'));

@@ -55,8 +55,8 @@ describe('the classroom scenario', () => {
     expect(s.adapters[1]).toMatchObject({ wwpn: '21:00:00:24:ff:3d:fa:88', wwnn: '20:00:00:24:ff:3d:fa:88' });
     expect(s.adapters[2]).toMatchObject({ wwpn: '21:00:00:24:ff:3d:fa:89', wwnn: '20:00:00:24:ff:3d:fa:89' });
     expect(s.fabrics.map((f) => [f.name, f.adapters, f.targets.length, f.latencyUs])).toEqual([
-      ['fabric-a', ['vmhba1'], 4, 20],
-      ['fabric-b', ['vmhba2'], 4, 20],
+      ['fabric-a', ['vmhba1'], 5, 20],
+      ['fabric-b', ['vmhba2'], 5, 20],
       ['local-sas', ['vmhba0'], 1, 5],
     ]);
     expect(s.arrays.map((a) => [a.name, a.personality, a.sps.length, a.luns.length])).toEqual([
@@ -64,6 +64,7 @@ describe('the classroom scenario', () => {
       ['ap-array', 'active-passive', 2, 2],
       ['aa-array', 'active-active', 2, 2],
       ['local-disk', 'active-active', 1, 1],
+      ['vvol-array', 'active-active', 2, 0], // vVols only: no LUN but its protocol endpoint
     ]);
     expect(s.vms.map((v) => [v.name, v.shares, v.iopsLimit, v.disks])).toEqual([
       ['web01', 'normal', -1, [{ array: 'alua-array', lun: 0 }]],
@@ -78,6 +79,7 @@ describe('the classroom scenario', () => {
       ['ap-array', 'active-passive', 'PATHLAB', 'AP-VA', 'a9a0002', [0, 1]],
       ['aa-array', 'active-active', 'PATHLAB', 'AA-VA', 'aaa0003', [0, 1]],
       ['local-disk', 'active-active', 'SEAGATE', 'ST300MM0008', expect.any(String), [0]],
+      ['vvol-array', 'active-active', 'PATHLAB', 'VVOL-VA', 'aba0004', []],
     ]);
     expect(s.arrays.slice(0, 3).every((a) => a.oui === 0x001405)).toBe(true);
   });
@@ -88,6 +90,7 @@ describe('the classroom scenario', () => {
       'ap-array': { paths: 2, adapters: ['vmhba1', 'vmhba2'] },
       'aa-array': { paths: 2, adapters: ['vmhba1', 'vmhba2'] },
       'local-disk': { paths: 1, adapters: ['vmhba0'] },
+      'vvol-array': { paths: 2, adapters: ['vmhba1', 'vmhba2'] }, // per LUN: its protocol endpoint's
     });
   });
 
@@ -201,8 +204,8 @@ const broken: [string, (s: Loose) => void, string[]][] = [
   ['misspelt array option', (s) => (s.arrays[1].autotrespass = true), ['arrays[1].autotrespass: unknown key (did you mean "autoTrespass"?)']],
   ['fabric adapter that does not exist', (s) => s.fabrics[0].adapters.push('vmhba9'), ['fabrics[0].adapters[1]: no adapter named "vmhba9"']],
   ['fabric target that does not exist', (s) => (s.fabrics[0].targets[0] = '50:01:40:5a:01:00:00:ff'), ['fabrics[0].targets[0]: no array target port has WWPN 50:01:40:5a:01:00:00:ff']],
-  ['fabric target that is an adapter', (s) => s.fabrics[0].targets.push('21:00:00:24:ff:3d:fa:89'), ['fabrics[0].targets[4]: no array target port has WWPN 21:00:00:24:ff:3d:fa:89']],
-  ['target port on two fabrics', (s) => s.fabrics[1].targets.push('50:01:40:5a:01:00:00:00'), ['fabrics[1].targets[4]: duplicate target port "50:01:40:5a:01:00:00:00" (first at fabrics[0].targets[0])']],
+  ['fabric target that is an adapter', (s) => s.fabrics[0].targets.push('21:00:00:24:ff:3d:fa:89'), ['fabrics[0].targets[5]: no array target port has WWPN 21:00:00:24:ff:3d:fa:89']],
+  ['target port on two fabrics', (s) => s.fabrics[1].targets.push('50:01:40:5a:01:00:00:00'), ['fabrics[1].targets[5]: duplicate target port "50:01:40:5a:01:00:00:00" (first at fabrics[0].targets[0])']],
   ['adapter on two fabrics', (s) => s.fabrics[1].adapters.push('vmhba1'), ['fabrics[1].adapters[1]: duplicate adapter "vmhba1" (first at fabrics[0].adapters[0])']],
   ['duplicate fabric name', (s) => (s.fabrics[1].name = 'fabric-a'), ['fabrics[1].name: duplicate fabric name "fabric-a" (first at fabrics[0].name)']],
   ['negative latency', (s) => (s.fabrics[2].latencyUs = -5), ['fabrics[2].latencyUs: must be a number ≥ 0, got -5']],

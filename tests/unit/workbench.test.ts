@@ -21,6 +21,7 @@ describe('workbench snapshot', () => {
       ['ap-array', 'active-passive', [1, 1]],
       ['aa-array', 'active-active', [1, 1]],
       ['local-disk', 'active-active', [1]],
+      ['vvol-array', 'active-active', [1, 1]],
     ]);
     expect(s.paths.filter((p) => p.device === ALUA0).map((p) => [p.name, p.alua])).toEqual([
       ['vmhba1:C0:T0:L0', 'AO'],

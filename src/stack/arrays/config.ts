@@ -2,8 +2,17 @@
 // carry target ports; ALUA arrays group each SP's ports in a target port group (TPG).
 
 import type { Personality } from '../api';
+import type { VasaConfig } from './vvol-config';
 
 export type CacheMode = 'write-through' | 'write-back';
+
+/**
+ * How a LUN's capacity is provisioned (SBC-3 4.7): 'thick' is fully provisioned (every block is
+ * backed; no UNMAP), 'thin' is thin provisioned (blocks are backed when written and given back by
+ * UNMAP or WRITE SAME with UNMAP, reading zeros afterwards). The LUN advertises it in READ CAPACITY
+ * (16) LBPME/LBPRZ and VPD 0xB2, which is what hosts show as thin provisioning and VAAI Delete.
+ */
+export type Provisioning = 'thick' | 'thin';
 
 export interface ServiceTimeModel {
   /** Fixed cost of any command, in microseconds. */
@@ -30,6 +39,8 @@ export interface LunConfig {
   blocks: number;
   blockSize: 512 | 4096;
   cacheMode?: CacheMode;
+  /** Thin or thick (fully) provisioned. Default 'thick'. */
+  provisioning?: Provisioning;
   /** Active/passive and ALUA: the SP that owns the LUN at power-on (index into sps). */
   owner?: number;
 }
@@ -61,4 +72,6 @@ export interface ArrayConfig {
   /** 'none': VPD 0x83 carries no LU designator (like many local disks), so hosts name the device
    * mpx.<runtime name>. Default 'naa'. */
   identifiers?: 'naa' | 'none';
+  /** Virtual volumes: the array's VASA provider, protocol endpoints and storage containers (vvol-config.ts). */
+  vasa?: VasaConfig;
 }

@@ -91,6 +91,16 @@ export class Exchange {
     this.finish();
   }
 
+  /**
+   * ILLEGAL REQUEST about the parameter list (data-out): 26/`ascq` (00 INVALID FIELD IN PARAMETER
+   * LIST, 06..09 the EXTENDED COPY descriptor variants) with a field pointer into the list (C/D 0).
+   */
+  invalidParameter(byte: number, bit: number = L.NO_BIT_PTR, ascq = 0): void {
+    this.writeSense(SenseKey.ILLEGAL_REQUEST, 0x26, ascq, undefined, byte, bit, false);
+    this.cmd.status = Status.CHECK_CONDITION;
+    this.finish();
+  }
+
   /** Sense bytes for a condition with no information or field pointer (REQUEST SENSE data). */
   buildSense(key: number, asc: number, ascq: number, descriptor: boolean): Uint8Array {
     return this.encodeSense(descriptor, key, asc, ascq, undefined, -1, 0, true).slice();

@@ -3,7 +3,7 @@
 
 import type { Volume } from '../blockstore/block-store';
 import { AluaGroups } from './alua';
-import type { ArrayConfig, CacheMode, LunConfig } from './config';
+import type { ArrayConfig, CacheMode, LunConfig, Provisioning } from './config';
 
 export interface UnitAttention {
   asc: number;
@@ -15,6 +15,7 @@ export class LogicalUnit {
   readonly blocks: number;
   readonly blockSize: number;
   readonly cacheMode: CacheMode;
+  readonly provisioning: Provisioning;
   readonly descriptorSense: boolean;
   /** NAA 6 designator: 16 bytes. */
   readonly naa: Uint8Array;
@@ -44,6 +45,7 @@ export class LogicalUnit {
     this.blocks = config.blocks;
     this.blockSize = config.blockSize;
     this.cacheMode = config.cacheMode ?? 'write-through';
+    this.provisioning = config.provisioning ?? 'thick';
     this.descriptorSense = array.descriptorSense ?? false;
     this.owner = this.preferredOwner = config.owner ?? config.lun % array.sps.length;
     this.alua = new AluaGroups(array.sps.length, this.owner);
@@ -52,8 +54,28 @@ export class LogicalUnit {
     this.serial = `${array.serial.toString(16).toUpperCase().padStart(8, '0')}${config.lun.toString(16).toUpperCase().padStart(4, '0')}`;
   }
 
+  /** Thin provisioned: UNMAP and WRITE SAME with UNMAP give blocks back (LBPME in READ CAPACITY (16)). */
+  get thin(): boolean {
+    return this.provisioning === 'thin';
+  }
+
   get capacityBytes(): number {
     return this.blocks * this.blockSize;
+  }
+
+  /** INQUIRY LU_CONG: a member of a logical unit conglomerate (a vVol PE or a vVol; vvol-conglomerate.ts). */
+  get conglomerate(): boolean {
+    return false;
+  }
+
+  /** The administrative LU of a conglomerate (a SCSI protocol endpoint). */
+  get administrative(): boolean {
+    return false;
+  }
+
+  /** Virtual µs the array adds to a command for this LU beyond its service-time model (a vVol's IOPS limit). */
+  extraServiceUs(_now: number): number {
+    return 0;
   }
 
   /** Remembers an I_T nexus that has talked to this LUN (unit attentions go to known nexuses). */

@@ -13,15 +13,21 @@ import { HostStatus, SenseKey, Status } from '../scsi/status';
 import { SeededRandom } from '../sim/random';
 import { MAX_EXTENTS_PER_COMMAND, readWrite, synchronizeCache } from './commands/block-io';
 import { readCapacity10, readCapacity16 } from './commands/capacity';
+import { compareAndWrite } from './commands/compare-and-write';
+import { receiveCopyResults } from './commands/copy-results';
+import { extendedCopy } from './commands/extended-copy';
 import { inquiry } from './commands/inquiry';
 import { modeSense } from './commands/mode-sense';
 import { reportLuns } from './commands/report-luns';
 import { requestSense, testUnitReady } from './commands/sense';
 import { startStopUnit } from './commands/start-stop';
 import { reportTargetPortGroups, setTargetPortGroups } from './commands/target-port-groups';
+import { unmap } from './commands/unmap';
+import { writeSame16 } from './commands/write-same';
 import type { ArrayConfig } from './config';
 import { encodeSense, Exchange, type Completion } from './exchange';
 import { LogicalUnit, naaId } from './logical-unit';
+import { protocolEndpointUnits, SECOND_LEVEL, type Conglomerate } from './vvol-conglomerate';
 import { activeActive } from './personalities/active-active';
 import { activePassive } from './personalities/active-passive';
 import { alua } from './personalities/alua';
@@ -61,6 +67,8 @@ export class StorageArray {
   private readonly pool: Exchange[] = [];
   /** LUNs indexed by number (a sparse array: LUN numbers are small). */
   private readonly byNumber: (LogicalUnit | undefined)[] = [];
+  /** The array's vVol provider, when one runs: it resolves subsidiary LUNs (PE:secondary id). */
+  conglomerate: Conglomerate | undefined;
 
   private constructor(
     readonly config: ArrayConfig,
@@ -88,6 +96,7 @@ export class StorageArray {
   static async create(config: ArrayConfig, env: ArrayEnvironment): Promise<StorageArray> {
     const luns: LogicalUnit[] = [];
     for (const lc of config.luns) luns.push(new LogicalUnit(config, lc, await env.store.open(naaId(config, lc))));
+    luns.push(...(await protocolEndpointUnits(config, env.store))); // vVol PEs: administrative LUs
     return new StorageArray(config, luns, env);
   }
 
@@ -128,6 +137,11 @@ export class StorageArray {
     return m.fixedUs + (m.perKiBUs * bytes) / 1024 + this.random.next() * m.jitterUs + this.extraServiceUs;
   }
 
+  /** Virtual microseconds for `bytes` the array moves inside itself (WRITE SAME, EXTENDED COPY). */
+  internalWorkUs(bytes: number): number {
+    return (this.config.serviceTime.perKiBUs * bytes) / 1024;
+  }
+
   /**
    * Serves one command that arrived on `port` for LUN `lunNumber`; `done` is called exactly once,
    * synchronously or (when blocks must first be loaded or made durable) later.
@@ -143,8 +157,9 @@ export class StorageArray {
     x.port = port;
     x.done = done;
     x.lunNumber = lunNumber;
-    x.lun = this.lun(lunNumber);
-    cmd.serviceUs = this.serviceTimeUs(cmd.dataLength);
+    // A second-level LUN (PE:secondary id) is a vVol, found by the array's vVol provider.
+    x.lun = lunNumber < SECOND_LEVEL ? this.lun(lunNumber) : this.conglomerate?.subsidiary(lunNumber, cmd.initiator);
+    cmd.serviceUs = this.serviceTimeUs(cmd.dataLength) + (x.lun ? x.lun.extraServiceUs(this.now()) : 0);
     x.decode();
     if (x.result === L.RESULT_BAD_OPCODE) return x.checkCondition(SenseKey.ILLEGAL_REQUEST, 0x20, 0x00);
     if (x.result === L.RESULT_BAD_FIELD) return x.invalidField(x.fieldPointer, x.bitPointer);
@@ -179,6 +194,17 @@ export class StorageArray {
         return readWrite(x, this, lun);
       case L.OP_SYNCHRONIZE_CACHE_10:
         return synchronizeCache(x, lun);
+      // The array offloads (VAAI): ATS, Zero, Delete, Clone.
+      case L.OP_COMPARE_AND_WRITE:
+        return compareAndWrite(x, this, lun);
+      case L.OP_WRITE_SAME_16:
+        return writeSame16(x, this, lun);
+      case L.OP_UNMAP:
+        return unmap(x, this, lun);
+      case L.OP_EXTENDED_COPY:
+        return extendedCopy(x, this, lun);
+      case L.OP_RECEIVE_COPY_RESULTS:
+        return receiveCopyResults(x, this, lun);
       case L.OP_READ_CAPACITY_10:
         return readCapacity10(x, lun);
       case L.OP_SERVICE_ACTION_IN_16:

@@ -18,6 +18,12 @@ export interface Volume {
   /** Records that extents [first, first + count) were changed. */
   written(first: number, count: number): void;
   /**
+   * Gives extents [first, first + count) back (thin provisioning: UNMAP, WRITE SAME with UNMAP): they
+   * read as zeros again and their memory is freed; the deletion is made durable with the next flush
+   * (whenDurable). Synchronous, and needs no extent loaded first.
+   */
+  deallocate(first: number, count: number): void;
+  /**
    * Calls `done` once everything written so far is durable (at once for memory). `done` gets an
    * Error when it cannot be made durable, for instance when the storage quota is exhausted.
    */

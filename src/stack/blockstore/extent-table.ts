@@ -16,7 +16,9 @@ export class ExtentTable {
   set(index: number, addr: number): void {
     const p = index >>> PAGE_BITS;
     const page = (this.pages[p] ??= new Uint32Array(1 << PAGE_BITS));
-    if (page[index & PAGE_MASK] === 0 && addr !== 0) this.count++;
+    const old = page[index & PAGE_MASK];
+    if (old === 0 && addr !== 0) this.count++;
+    else if (old !== 0 && addr === 0) this.count--; // a deallocated extent
     page[index & PAGE_MASK] = addr;
   }
 

@@ -28,6 +28,8 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
 class IdbVolume implements Volume {
   readonly cached = new ExtentTable();
   readonly dirty = new Set<number>();
+  /** Persisted extents deallocated since the last flush: the flush deletes them from IndexedDB. */
+  readonly deleted = new Set<number>();
   private readonly loading = new Map<number, Promise<void>>();
 
   constructor(
@@ -62,6 +64,22 @@ class IdbVolume implements Volume {
     this.store.destageLater();
   }
 
+  deallocate(first: number, count: number): void {
+    const arena = this.store.arena;
+    for (let index = first; index < first + count; index++) {
+      const addr = this.cached.get(index);
+      if (addr !== 0) {
+        arena.free(addr, EXTENT_SIZE);
+        this.cached.set(index, 0);
+      }
+      this.dirty.delete(index);
+      // No longer persisted as far as reads go: a load still in flight must not bring it back. A
+      // cached extent may be in a transaction now: delete it too, and that flush must not count it.
+      if (this.persisted.delete(index) || addr !== 0) this.deleted.add(index);
+    }
+    if (this.deleted.size > 0) this.store.destageLater();
+  }
+
   whenDurable(done: (error?: Error) => void): void {
     this.store.flushSoon(done);
   }
@@ -85,7 +103,8 @@ class IdbVolume implements Volume {
         values.forEach((bytes, i) => {
           const index = fresh[i];
           this.loading.delete(index);
-          if (this.cached.get(index) !== 0) return;
+          // Written meanwhile (the new bytes win), or deallocated meanwhile (it reads zeros now).
+          if (this.cached.get(index) !== 0 || !this.persisted.has(index)) return;
           const addr = this.store.arena.alloc(EXTENT_SIZE);
           if (bytes) this.store.arena.u8.set(bytes.subarray(0, EXTENT_SIZE), addr);
           this.cached.set(index, addr);
@@ -218,11 +237,14 @@ export class IndexedDbBlockStore implements BlockStore {
       return;
     }
     const batch: { volume: IdbVolume; index: number }[] = [];
+    const deletions: { volume: IdbVolume; index: number }[] = [];
     for (const volume of this.volumes.values()) {
       for (const index of volume.dirty) batch.push({ volume, index });
+      for (const index of volume.deleted) deletions.push({ volume, index });
       volume.dirty.clear();
+      volume.deleted.clear();
     }
-    if (batch.length === 0) {
+    if (batch.length === 0 && deletions.length === 0) {
       for (const done of callbacks) done();
       return;
     }
@@ -230,6 +252,8 @@ export class IndexedDbBlockStore implements BlockStore {
     const tx = this.db.transaction(STORE, 'readwrite');
     const store = tx.objectStore(STORE);
     const u8 = this.arena.u8;
+    // Deletions first: an extent deallocated and then written again ends up with the new bytes.
+    for (const { volume, index } of deletions) store.delete([volume.key, index]);
     for (const { volume, index } of batch) {
       const addr = volume.cached.get(index);
       store.put(u8.slice(addr, addr + EXTENT_SIZE), [volume.key, index]);
@@ -239,13 +263,17 @@ export class IndexedDbBlockStore implements BlockStore {
       this.failure = error?.message;
       if (error) this.retryAt = performance.now() + RETRY_AFTER_FAILURE_MS;
       for (const { volume, index } of batch) {
+        // Deallocated while the transaction ran: the next flush deletes it, so it is not persisted.
+        if (volume.deleted.has(index)) continue;
         if (error) volume.dirty.add(index);
         else volume.persisted.add(index);
       }
+      // A failed deletion is retried; meanwhile the extent reads zeros (it is not persisted here).
+      if (error) for (const { volume, index } of deletions) volume.deleted.add(index);
       for (const done of callbacks) done(error);
       if (this.waiting.length > 0) this.queueFlush();
       // Data dirtied while this transaction ran still needs destaging (write-back LUNs).
-      else if (!error && [...this.volumes.values()].some((v) => v.dirty.size > 0)) this.destageLater();
+      else if (!error && [...this.volumes.values()].some((v) => v.dirty.size > 0 || v.deleted.size > 0)) this.destageLater();
     };
     tx.oncomplete = () => finish();
     tx.onabort = () => finish(describe(tx.error));

@@ -28,6 +28,15 @@ class MemoryVolume implements Volume {
 
   written(): void {}
 
+  deallocate(first: number, count: number): void {
+    for (let i = first; i < first + count; i++) {
+      const addr = this.extents.get(i);
+      if (addr === 0) continue;
+      this.arena.free(addr, EXTENT_SIZE);
+      this.extents.set(i, 0);
+    }
+  }
+
   whenDurable(done: (error?: Error) => void): void {
     done();
   }

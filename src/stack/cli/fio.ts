@@ -8,6 +8,7 @@ import type { Host } from '../host';
 import { FIO_PERCENTILES, type DirectionStats } from '../sim/latency-log';
 import { Workload } from '../sim/workload';
 import { MAX_BS, MAX_IODEPTH, RW_MODES, type RwMode } from '../sim/workload-options';
+import { hasVvolVm, vvolDevice, vvols } from '../vvol';
 
 export const FIO_USAGE = `Usage: fio (--vm NAME [--disk N] | --device ID) [options]
   --vm NAME        the VM whose disk the job drives (its world, shares and IOPS limit apply)
@@ -44,6 +45,8 @@ export interface FioJobSpec {
   rateIops: number | undefined;
   verify: boolean;
   seed: number | undefined;
+  /** A vVol VM's disk: the I/O goes to its PE's device with the vVol's secondary id. */
+  vvol?: { secondaryId: number; capacityBytes: number; id: string };
 }
 
 const VALUE_OPTIONS = ['vm', 'disk', 'device', 'name', 'rw', 'bs', 'iodepth', 'size', 'runtime', 'number_ios', 'rwmixread', 'rate_iops', 'randseed'];
@@ -122,7 +125,21 @@ export function parseFioArgs(argv: string[], host: Host): FioJobSpec {
   let device;
   let world: string;
   let disk: number | undefined;
-  if (vmName !== undefined) {
+  let vvol: FioJobSpec['vvol'];
+  if (vmName !== undefined && !host.vm(vmName) && hasVvolVm(host, vmName)) {
+    // A vVol VM: its disk is a vVol, reached through the protocol endpoint it is bound to.
+    disk = values.has('disk') ? parseInteger('disk', values.get('disk')!, 0, Number.MAX_SAFE_INTEGER) : 0;
+    let target;
+    try {
+      target = vvols(host).ioTarget(vmName, disk);
+    } catch (e) {
+      const message = (e as Error).message;
+      fail(/ has \d+ disk\(s\)/.test(message) ? 'disk' : 'vm', message);
+    }
+    device = target.device;
+    world = target.world;
+    vvol = { secondaryId: target.secondaryId, capacityBytes: target.capacityBytes, id: target.vvol.id };
+  } else if (vmName !== undefined) {
     const vm = host.vm(vmName);
     if (!vm) fail('vm', `no VM named "${vmName}" (VMs: ${host.vms.map((v) => v.name).join(', ')})`);
     disk = values.has('disk') ? parseInteger('disk', values.get('disk')!, 0, Number.MAX_SAFE_INTEGER) : 0;
@@ -150,7 +167,8 @@ export function parseFioArgs(argv: string[], host: Host): FioJobSpec {
   let size: number | undefined;
   if (values.has('size')) {
     size = parseSize('size', values.get('size')!);
-    if (size > device.capacityBytes) fail('size', `${size} is more than the device's ${device.capacityBytes} bytes`);
+    const capacity = vvol?.capacityBytes ?? device.capacityBytes;
+    if (size > capacity) fail('size', `${size} is more than the ${vvol ? 'vVol' : 'device'}'s ${capacity} bytes`);
     if (size < bs) fail('size', `${size} is smaller than bs ${bs}`);
   }
 
@@ -161,18 +179,24 @@ export function parseFioArgs(argv: string[], host: Host): FioJobSpec {
   const seed = values.has('randseed') ? parseInteger('randseed', values.get('randseed')!, 0, 0xffffffff) : undefined;
   const name = values.get('name') ?? vmName ?? 'fio';
 
-  return { name, vm: vmName, disk, deviceId: device.id, world, rw, bs, iodepth, size, runtimeUs, ios, rwmixread, rateIops, verify, seed };
+  const spec: FioJobSpec = { name, vm: vmName, disk, deviceId: device.id, world, rw, bs, iodepth, size, runtimeUs, ios, rwmixread, rateIops, verify, seed };
+  if (vvol) spec.vvol = vvol;
+  return spec;
 }
 
 /** A job for the spec on the host (not started). Throws if the device has gone since parsing. */
 export function createFioWorkload(host: Host, spec: FioJobSpec): Workload {
-  const device = host.psa.device(spec.deviceId);
+  const device = host.psa.device(spec.deviceId) ?? vvolDevice(host, spec.deviceId);
   if (!device) throw new Error(`fio: device ${spec.deviceId} is gone`);
   return new Workload(host, {
     name: spec.name,
     device,
     world: spec.world,
-    vm: spec.vm,
+    // A vVol VM is not one of the host's classic VMs: the array enforces its limits, per vVol.
+    vm: spec.vvol ? undefined : spec.vm,
+    secondaryId: spec.vvol?.secondaryId,
+    capacityBytes: spec.vvol?.capacityBytes,
+    trackKey: spec.vvol ? `vvol:${spec.vvol.id}` : undefined,
     rw: spec.rw,
     bs: spec.bs,
     iodepth: spec.iodepth,

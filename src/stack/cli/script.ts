@@ -13,6 +13,7 @@
 //   esxtop adapter|device|path|vm   one snapshot of that esxtop screen
 //   vmkfstools -L lunreset /vmfs/devices/disks/ID   a LUN reset (task management)
 //   plugin load FILE | list | unload NAME   the learner's own PSP, SATP or MPP (plugins/)
+//   vvol vm|policy|list|bind|unbind|delete|compliance|sg ...   virtual volumes (cli/vvol.ts)
 // A script stops at its first failing line, naming it.
 
 import type { Host } from '../host';
@@ -24,8 +25,9 @@ import { pluginCommand, type PluginFileReader } from './plugin-command';
 import { vmkfstools } from './vmkfstools';
 import { parseFioArgs, runFio, runUntilFinished, startFio, type FioHandle } from './fio';
 import { JobTable } from './jobs';
+import { vvolCommand } from './vvol';
 
-export const SCRIPT_COMMANDS = ['esxcli', 'fio', 'fault', 'repair', 'sleep', 'esxtop', 'jobs', 'kill', 'wait', 'vmkfstools', 'plugin'] as const;
+export const SCRIPT_COMMANDS = ['esxcli', 'fio', 'fault', 'repair', 'sleep', 'esxtop', 'jobs', 'kill', 'wait', 'vmkfstools', 'plugin', 'vvol'] as const;
 
 export interface CommandResult {
   output: string;
@@ -130,6 +132,8 @@ export class LabSession {
       }
       case 'plugin':
         return pluginCommand(this.host, args, this.readPluginFile);
+      case 'vvol':
+        return vvolCommand(this.host, args);
       default:
         return { output: `unknown command '${command}': use ${SCRIPT_COMMANDS.join(', ')}`, ok: false };
     }

@@ -11,6 +11,7 @@ import { HostStatus, Status } from '../scsi/status';
 import { hexDump, parseHexBytes, toHex } from './hex';
 
 export const SG_USAGE = `Usage: pathlab sg [--array NAME] [--lun N] [--port PORT] [--data-out HEX] [--request LEN] [--json] CDB-BYTES...
+                  [--then [OPTIONS] CDB-BYTES...]...
        pathlab sg --list
   Sends one SCSI command to a LUN of the default scenario and prints status, sense and data-in.
   CDB-BYTES   hex bytes, as separate arguments or one string: 12 00 00 00 24 00
@@ -19,7 +20,10 @@ export const SG_USAGE = `Usage: pathlab sg [--array NAME] [--lun N] [--port PORT
   --port      target port: WWPN or relative port number (default: a port of the SP owning the LUN)
   --data-out  bytes to send (WRITE data, parameter lists), hex
   --request   size of the data-in buffer in bytes (default ${DEFAULT_DATA_IN})
-  --json      one line: {"status": N, "sense": "hex", "dataIn": "hex"}`;
+  --json      one line per command: {"status": N, "sense": "hex", "dataIn": "hex"}
+  --then      then another command in the same run (the blocks stay as the one before left them):
+              a write and its read-back, a COMPARE AND WRITE and the blocks after it. It goes to
+              the same array, LUN and port unless it says otherwise; one answer per command`;
 
 export interface CommandResult {
   output: string;
@@ -62,8 +66,9 @@ function integer(name: string, value: string | undefined, max: number): number {
   return n;
 }
 
-function parseArgs(argv: string[]): SgOptions {
-  const o: SgOptions = { lun: 0, json: false, list: false, cdb: new Uint8Array(0) };
+/** `previous`: the command before a --then, whose array, LUN and port this one keeps unless given. */
+function parseArgs(argv: string[], previous?: SgOptions): SgOptions {
+  const o: SgOptions = { array: previous?.array, lun: previous?.lun ?? 0, port: previous?.port, json: false, list: false, cdb: new Uint8Array(0) };
   const cdbParts: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -139,20 +144,44 @@ function describe(stack: Stack, array: StorageArray, lun: number, port: TargetPo
   return lines.join('\n');
 }
 
+/** The argument lists of the commands: `--then` separates them (each takes its own options). */
+function splitCommands(argv: string[]): string[][] {
+  const commands: string[][] = [[]];
+  for (const arg of argv) {
+    if (arg === '--then') commands.push([]);
+    else commands[commands.length - 1].push(arg);
+  }
+  return commands;
+}
+
 export async function runSg(stack: Stack, argv: string[]): Promise<CommandResult> {
   try {
-    const o = parseArgs(argv);
-    if (o.list) return { output: listArrays(stack), exitCode: 0 };
-    const array = o.array === undefined ? stack.arrays[0] : stack.array(o.array);
-    if (!array) throw new UsageError(`no array named ${o.array}; arrays: ${stack.arrays.map((a) => a.name).join(', ')}`);
-    const port = pickPort(array, o.lun, o.port);
-    const r = await sendCdb(stack.arena, array, port, o.lun, { cdb: o.cdb, dataOut: o.dataOut, dataIn: o.request });
-    if (o.json) {
-      const json: Record<string, unknown> = { status: r.status, sense: toHex(r.sense), dataIn: toHex(r.dataIn) };
-      if (r.hostStatus !== HostStatus.OK) json.hostStatus = r.hostStatus;
-      return { output: JSON.stringify(json), exitCode: 0 };
+    const commands: SgOptions[] = [];
+    for (const args of splitCommands(argv)) commands.push(parseArgs(args, commands[commands.length - 1]));
+    const json = commands.some((o) => o.json); // one output format for the whole run
+    if (commands.some((o) => o.list)) {
+      if (commands.length > 1) throw new UsageError('--list takes no command');
+      return { output: listArrays(stack), exitCode: 0 };
     }
-    return { output: describe(stack, array, o.lun, port, r), exitCode: 0 };
+    // Every command is checked before the first is sent: a typo in the last sends nothing.
+    const targets = commands.map((o) => {
+      const array = o.array === undefined ? stack.arrays[0] : stack.array(o.array);
+      if (!array) throw new UsageError(`no array named ${o.array}; arrays: ${stack.arrays.map((a) => a.name).join(', ')}`);
+      return { array, port: pickPort(array, o.lun, o.port) };
+    });
+    const outputs: string[] = [];
+    for (const [i, o] of commands.entries()) {
+      const { array, port } = targets[i];
+      const r = await sendCdb(stack.arena, array, port, o.lun, { cdb: o.cdb, dataOut: o.dataOut, dataIn: o.request });
+      if (json) {
+        const line: Record<string, unknown> = { status: r.status, sense: toHex(r.sense), dataIn: toHex(r.dataIn) };
+        if (r.hostStatus !== HostStatus.OK) line.hostStatus = r.hostStatus;
+        outputs.push(JSON.stringify(line));
+      } else {
+        outputs.push(describe(stack, array, o.lun, port, r));
+      }
+    }
+    return { output: outputs.join(json ? '\n' : '\n\n'), exitCode: 0 };
   } catch (e) {
     if (e instanceof UsageError || (e instanceof Error && /^(CDB|--data-out):/.test(e.message))) {
       return { output: `pathlab sg: ${e.message}\n${SG_USAGE}`, exitCode: 1 };

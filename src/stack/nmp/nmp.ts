@@ -33,17 +33,18 @@ const APD_POLL_US = 1_000_000;
 const DEVICE_TIMER_APD = 0;
 const DEVICE_TIMER_TRANSITION = 1;
 
-function outcomeOf(io: IoRequest): CommandOutcome {
+export function outcomeOf(io: IoRequest): CommandOutcome {
   const cmd = io.cmd;
   const fixed = cmd.sense[0] === 0x70 || cmd.sense[0] === 0x71;
   const hasSense = cmd.senseLength > 0;
-  return {
+  // Frozen: the PSP sees it before the SATP decides on it, and neither may change it for the other.
+  return Object.freeze({
     host: cmd.hostStatus,
     status: cmd.status,
     senseKey: hasSense ? (fixed ? cmd.sense[2] : cmd.sense[1]) & 0x0f : 0,
     asc: hasSense ? (fixed ? cmd.sense[12] : cmd.sense[2]) : 0,
     ascq: hasSense ? (fixed ? cmd.sense[13] : cmd.sense[3]) : 0,
-  };
+  });
 }
 
 const GOOD: CommandOutcome = Object.freeze({ host: 0, status: 0, senseKey: 0, asc: 0, ascq: 0 });
@@ -277,7 +278,9 @@ export class Nmp implements Mpp, TimerTarget {
     if (!device) return this.psa.io.completeToIssuer(io, !isGood(outcome));
     this.notifyPsp(device, io, path, outcome);
     this.log(`NMP: ${device.logical.id} cmd 0x${io.cmd.cdb[0].toString(16)} on ${path.name}: H:0x${outcome.host.toString(16)} D:0x${outcome.status.toString(16)} P:0x0 sense ${outcome.senseKey.toString(16)} ${outcome.asc.toString(16)} ${outcome.ascq.toString(16)}`);
-    if (isPdl(outcome)) {
+    // 05/25/00 for a vVol (a secondary id behind a PE) says the vVol is not bound there, not that
+    // the PE is gone: it is the command's error, never the device's PDL.
+    if (isPdl(outcome) && io.secondaryId === 0) {
       // One path says the LUN is gone: ask the others, since PDL means all of them say so.
       this.pdlPaths.add(path);
       this.evaluate(device);

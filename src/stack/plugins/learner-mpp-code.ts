@@ -1,26 +1,30 @@
 // The learner's side of an MPP: each of its hooks called through the guard, each answer checked,
 // and the first misbehaviour recorded. The adapter (learner-mpp.ts) never calls the learner's code
 // but through here, so "disabled" means one thing: nothing here calls it again. A hook that gives
-// no usable answer returns undefined, and the adapter decides by itself.
+// no usable answer returns undefined, and the adapter decides by itself. What the adapter hands the
+// learner (device.send, device.setPathState, taskManagement's done) works only while one of its hooks
+// runs: inHook says so, and faults the plugin when it is called from anywhere else.
 
 import type { ClaimedPath, CommandOutcome, ErrorAction, MppModule } from '../plugin-api';
 import type { IoRequest } from '../psa/io-request';
 import type { PathImpl } from '../psa/path';
 import { PluginViolation } from './guard';
+import { describeValue } from './checks';
 import { describeOutcome, GOOD, isAction } from './learner-mpp-checks';
 import type { LearnerMppDevice } from './learner-mpp-device';
-import { describe } from './supervised-psp';
 import type { Supervisor } from './supervisor';
 import { IoView, pathOf, type PathViews } from './views';
 
 export class LearnerCode {
-  /** Set on the first fault: the learner's code is not called again. */
+  /** Set on the first fault, or when stopped: the learner's code is not called again. */
   disabled = false;
   /** Told of the first fault (the adapter stops waiting for the learner). */
   onFault: () => void = () => {};
   private readonly io = new IoView();
-  /** Violations found while installMpp runs, reported once the manager knows the plugin. */
-  private deferred: PluginViolation[] | undefined;
+  /** Set on the first fault (stop() only disables: a swap that failed may resume). */
+  private faulted = false;
+  /** Calls of the learner's hooks under way (nested: a hook may run inside another's stack call). */
+  private running = 0;
   /** A misuse of send or setPathState inside the running hook: at fault even if the hook caught it. */
   private misused: TypeError | undefined;
 
@@ -39,7 +43,7 @@ export class LearnerCode {
     if (this.disabled) return false;
     const answer = this.run('claimPath', () => this.hooks.claimPath.call(this.module, view), false);
     if (this.disabled || typeof answer === 'boolean') return answer === true && !this.disabled;
-    this.fault(this.badReturn('claimPath', `returned ${describe(answer)} for ${path.name}, not true (take it) or false (leave it)`));
+    this.fault(this.badReturn('claimPath', `returned ${describeValue(answer)} for ${path.name}, not true (take it) or false (leave it)`));
     return false;
   }
 
@@ -83,7 +87,7 @@ export class LearnerCode {
     const answer = this.run('commandDone', () => done.call(this.module, this.io.fill(io), this.views.of(path), outcome, device.view), undefined);
     if (this.disabled) return undefined;
     if (isAction(answer)) return answer;
-    this.fault(this.badReturn('commandDone', `returned ${describe(answer)} for a failed command (${describeOutcome(outcome)}), not 'retry', 'failover' or 'fail'`));
+    this.fault(this.badReturn('commandDone', `returned ${describeValue(answer)} for a failed command (${describeOutcome(outcome)}), not 'retry', 'failover' or 'fail'`));
     return undefined;
   }
 
@@ -117,27 +121,34 @@ export class LearnerCode {
     this.fault(new PluginViolation('timeout', this.name, hook, undefined, `${this.name}: ${hook} ${message}`));
   }
 
-  /** Faults found until reportDeferred() wait: the manager learns of the plugin only when installMpp returns. */
-  deferFaults(): void {
-    this.deferred = [];
+  /**
+   * Whether one of the learner's hooks runs now (`what`, a function the adapter handed it, was just
+   * called). Called from anywhere else (a promise callback, where the guard sees none of the
+   * learner's code when the function itself is the callback) it must do nothing: the plugin is
+   * disabled, and false returned.
+   */
+  inHook(what: string): boolean {
+    if (this.running > 0) return true;
+    this.fault(new PluginViolation('outside-hook', this.name, '', undefined,
+      `${this.name}: ${what} was called outside a hook (from a promise callback or a timer) and did nothing; the stack's functions work only while a hook runs`));
+    return false;
   }
 
-  reportDeferred(): void {
-    const found = this.deferred ?? [];
-    this.deferred = undefined;
-    // A microtask: after the manager's load() has recorded the plugin, before anything else runs.
-    if (found.length > 0) queueMicrotask(() => this.supervisor.fault(this.name, found[0]));
-  }
-
-  /** Off for good without a fault (the plugin was replaced or unloaded). */
+  /** Off without a fault (the plugin was replaced or unloaded). */
   stop(): void {
     this.disabled = true;
+  }
+
+  /** On again after stop() (the swap to a new version failed), unless it faulted meanwhile. */
+  resume(): void {
+    if (!this.faulted) this.disabled = false;
   }
 
   /** Runs one hook under the guard; a violation disables the plugin and `fallback` is the answer. */
   private run<T>(hook: string, call: () => T, fallback: T): T {
     const outer = this.misused;
     this.misused = undefined;
+    this.running++;
     try {
       const value = this.supervisor.guard.call(this.name, hook, call);
       const misused = this.misused as TypeError | undefined;
@@ -148,6 +159,7 @@ export class LearnerCode {
       this.fault(e instanceof PluginViolation ? e : new PluginViolation('throw', this.name, hook, undefined, `${this.name}: ${hook} failed: ${String(e)}`));
       return fallback;
     } finally {
+      this.running--;
       this.misused = outer;
     }
   }
@@ -159,9 +171,10 @@ export class LearnerCode {
   private fault(violation: PluginViolation): void {
     if (this.disabled) return;
     this.disabled = true;
+    this.faulted = true;
     this.onFault();
-    if (this.deferred) this.deferred.push(violation);
-    else this.supervisor.fault(this.name, violation);
+    // The manager registered this version before installing it: a fault during the install is its own.
+    this.supervisor.fault(this.name, violation);
   }
 }
 
@@ -169,7 +182,7 @@ export class LearnerCode {
 function whatPath(value: unknown, device: LearnerMppDevice): string {
   const path = pathOf(value);
   const id = device.logical.id;
-  if (!path) return `${describe(value)}, which is not one of the paths it was given`;
+  if (!path) return `${describeValue(value)}, which is not one of the paths it was given`;
   if (path.identity.deviceId !== id) return `${path.name}, a path of ${path.identity.deviceId}, not one of the usable paths of ${id} it was given`;
   if (!device.paths.includes(path)) return `${path.name}, which is not one of its paths of ${id} (it belongs to ${path.owner ?? 'no plugin'})`;
   return `${path.name}, which is ${path.state}, not usable`;

@@ -18,10 +18,10 @@ import type { PathImpl } from '../psa/path';
 import type { Psa } from '../psa/psa';
 import { HostStatus } from '../scsi/status';
 import type { TimerTarget } from '../sim/clock';
-import { builtInAction, describeOutcome, isGoodIo, isPathLoss, MAX_DATA_OUT, outcomeOf, pathStateProblem, readCdb, show } from './learner-mpp-checks';
+import { describeValue, pathStateProblem, readCdb, readDataOut } from './checks';
+import { builtInAction, describeOutcome, isGoodIo, isPathLoss, outcomeOf } from './learner-mpp-checks';
 import { LearnerCode } from './learner-mpp-code';
 import { claimedView, LearnerMppDevice, type DeviceOwner } from './learner-mpp-device';
-import { describe } from './supervised-psp';
 import type { Installed, PluginContext } from './supervisor';
 import { pathOf, type PathViews } from './views';
 
@@ -54,7 +54,7 @@ interface Routing {
 }
 const routing = (io: IoRequest) => io.pluginState as Routing;
 
-export class LearnerMpp implements Mpp, TimerTarget, DeviceOwner {
+class LearnerMpp implements Mpp, TimerTarget, DeviceOwner {
   readonly name: string;
   readonly pluginClass = 'MP' as const;
   /** The learner's hooks, each called through the guard and its answer checked. */
@@ -182,7 +182,8 @@ export class LearnerMpp implements Mpp, TimerTarget, DeviceOwner {
 
   private closeDevice(device: LearnerMppDevice): void {
     this.devices.delete(device.logical.id);
-    this.psa.removeDevice(device.logical);
+    // The PSA removes by id: never another plugin's device of the same LUN (see stepAside).
+    if (this.psa.devices.get(device.logical.id) === device.logical) this.psa.removeDevice(device.logical);
     this.log(`device ${device.logical.id} closed`);
     this.learner.closeDevice(device);
     for (const io of device.parked.splice(0)) this.handOver(io);
@@ -335,15 +336,16 @@ export class LearnerMpp implements Mpp, TimerTarget, DeviceOwner {
 
   send(device: LearnerMppDevice, pathArg: unknown, cdbArg: unknown, done: unknown, dataOut: unknown): void {
     if (this.disabled || this.retired) return; // its code is off: what it sends goes nowhere
+    if (!this.learner.inHook('device.send')) return;
     const path = this.ownPath(device, pathArg, 'send');
     const read = readCdb(cdbArg);
     if ('problem' in read) this.learner.misuse(`device.send: ${read.problem}`);
-    if (typeof done !== 'function') this.learner.misuse(`device.send: done must be a function, not ${show(done)}`);
+    if (typeof done !== 'function') this.learner.misuse(`device.send: done must be a function, not ${describeValue(done)}`);
     let data: Uint8Array | undefined;
     if (dataOut !== undefined) {
-      if (!(dataOut instanceof Uint8Array)) this.learner.misuse(`device.send: dataOut must be a Uint8Array, not ${show(dataOut)}`);
-      if (dataOut.length > MAX_DATA_OUT) this.learner.misuse(`device.send: ${dataOut.length} bytes of dataOut; at most ${MAX_DATA_OUT}`);
-      data = dataOut.slice();
+      const copy = readDataOut(dataOut); // its own copy: the learner may change its array later
+      if ('problem' in copy) this.learner.misuse(`device.send: ${copy.problem}`);
+      data = copy.data;
     }
     if (device.sends >= MAX_SENDS) this.learner.misuse(`device.send: ${MAX_SENDS} commands already sent to ${device.logical.id} and not answered`);
     device.sends++;
@@ -356,10 +358,10 @@ export class LearnerMpp implements Mpp, TimerTarget, DeviceOwner {
   }
 
   setPathState(device: LearnerMppDevice, pathArg: unknown, state: unknown, alua: unknown): void {
-    if (this.disabled || this.retired) return;
+    if (this.disabled || this.retired || !this.learner.inHook('device.setPathState')) return;
     const path = this.ownPath(device, pathArg, 'setPathState');
-    const problem = pathStateProblem(state, alua);
-    if (problem) this.learner.misuse(`device.setPathState: ${problem}`);
+    const problem = pathStateProblem(path.name, state, alua);
+    if (problem !== undefined) this.learner.misuse(`device.setPathState: ${problem}`);
     if (path.state === 'disabled') return; // the administrator's choice wins
     const wasActive = path.state === 'active';
     path.state = state as Path['state'];
@@ -372,7 +374,7 @@ export class LearnerMpp implements Mpp, TimerTarget, DeviceOwner {
   /** The path behind a view the learner handed in, which must be one of this device's. */
   private ownPath(device: LearnerMppDevice, value: unknown, what: string): PathImpl {
     const path = pathOf(value);
-    if (!path) this.learner.misuse(`device.${what}: ${describe(value)} is not a path`);
+    if (!path) this.learner.misuse(`device.${what}: ${describeValue(value)} is not a path`);
     if (!device.paths.includes(path)) {
       const whose = path.identity.deviceId === device.logical.id ? `it belongs to ${path.owner ?? 'no plugin'}` : `it leads to ${path.identity.deviceId}`;
       this.learner.misuse(`device.${what}: ${path.name} is not a path of ${device.logical.id} (${whose})`);
@@ -389,7 +391,9 @@ export class LearnerMpp implements Mpp, TimerTarget, DeviceOwner {
     const seq = ++device.taskSeq;
     device.taskPending = true;
     this.host.clock.after(TASK_TIMEOUT_US, device.timers, seq * 4 + DEVICE_TASK);
-    this.learner.taskManagement(kind, device, () => this.taskDone(device, seq));
+    this.learner.taskManagement(kind, device, () => {
+      if (this.learner.inHook('done')) this.taskDone(device, seq);
+    });
   }
 
   private taskDone(device: LearnerMppDevice, seq: number): void {
@@ -474,6 +478,39 @@ export class LearnerMpp implements Mpp, TimerTarget, DeviceOwner {
     this.psa.evictPlugin(this);
   }
 
+  /**
+   * Retires for a new version of itself, and returns what undoes it: when the swap fails before the
+   * new version took over (it threw in the PSA's claim), this version goes back as it was, with its
+   * devices, their paths and the commands it holds. Nothing runs on the clock in between (the swap
+   * is one synchronous call), so only what retire and the claim changed needs undoing.
+   */
+  stepAside(): () => void {
+    const kept = [...this.byPath.keys()].map((path) => ({ path, working: path.working, preferred: path.preferred }));
+    this.retire();
+    return () => {
+      // The new version is evicted by now; paths the claim gave another plugin (NMP's catch-all)
+      // come back unless that plugin refuses (its device is busy): those leave this version's devices.
+      const refused = new Set(this.psa.unclaim(kept.map((k) => k.path).filter((p) => p.owner !== undefined)));
+      this.retired = false;
+      this.learner.resume();
+      this.psa.loadPlugin(this);
+      for (const device of this.devices.values()) {
+        if (!this.psa.devices.has(device.logical.id)) this.psa.devices.set(device.logical.id, device.logical);
+      }
+      for (const { path, working, preferred } of kept) {
+        if (refused.has(path.name)) {
+          this.detach(path);
+          continue;
+        }
+        path.owner = this.name;
+        path.working = working;
+        path.preferred = preferred;
+      }
+      // VM disks find their devices again (the claim may have pointed them at the new version's).
+      for (const listener of this.psa.topologyListeners) listener();
+    };
+  }
+
   /** After the claim: parked commands go to their devices' new owners. In-flight ones follow as they complete. */
   handOverParked(): void {
     const devices = [...this.devices.values()];
@@ -513,25 +550,31 @@ export class LearnerMpp implements Mpp, TimerTarget, DeviceOwner {
 /**
  * Installs a learner's MPP in the PSA, named like any plugin in claim rules. A new version replaces
  * the old at once: the old leaves the PSA, the claim rules run with the new one registered under the
- * same name, and what the old still holds goes to the new (in flight: as it completes).
+ * same name, and what the old still holds goes to the new (in flight: as it completes). All or
+ * nothing: if registering the new version or the claim throws, the new version leaves the PSA and
+ * the old is put back as it was, and the error goes on to the manager (which keeps the old entry).
  */
 export function installMpp(ctx: PluginContext, hooks: MppModule, previous: Installed | undefined): Installed {
   const psa = ctx.host.psa;
-  const mpp = new LearnerMpp(ctx, hooks);
   // The registry, not `previous`, says who holds the name: a disabled version may not have fallen back yet.
   const old = psa.plugins.get(hooks.name);
   if (old && !(old instanceof LearnerMpp)) throw new Error(`${hooks.name} is the name of a built-in plugin`);
-  mpp.learner.deferFaults();
+  const mpp = new LearnerMpp(ctx, hooks);
   if (old) {
-    old.retire();
-    psa.loadPlugin(mpp);
-    psa.claim();
+    const putBack = old.stepAside();
+    try {
+      psa.loadPlugin(mpp);
+      psa.claim();
+    } catch (e) {
+      mpp.retire();
+      putBack();
+      throw e;
+    }
     old.handOverParked();
     ctx.host.log(`${hooks.name}: replaced the version loaded before${previous ? '' : ' (disabled)'}; the claim rules ran again`);
   } else {
     psa.loadPlugin(mpp);
   }
-  mpp.learner.reportDeferred();
   return {
     role: 'mpp',
     inUse: () => mpp.inUse(),

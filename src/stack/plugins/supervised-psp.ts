@@ -5,6 +5,7 @@
 
 import type { CommandOutcome, Device, Io, Path, PspModule } from '../plugin-api';
 import type { PathImpl } from '../psa/path';
+import { describeValue } from './checks';
 import { PluginViolation } from './guard';
 import type { Installed, PluginContext, Supervisor } from './supervisor';
 import { deviceView, IoView, pathOf } from './views';
@@ -43,7 +44,7 @@ export class SupervisedPsp implements PspModule {
     if (this.disabled) return usable[0];
     const path = pathOf(chosen);
     if (path && usable.includes(path)) return path;
-    const what = path ? `${path.name}, which is ${path.state}, not usable` : `${describe(chosen)}, which is not one of the paths it was given`;
+    const what = path ? `${path.name}, which is ${path.state}, not usable` : `${describeValue(chosen)}, which is not one of the paths it was given`;
     this.fault(new PluginViolation('bad-return', this.name, 'selectPath', undefined, `${this.name}: selectPath returned ${what}`));
     return usable[0];
   }
@@ -94,14 +95,6 @@ export class SupervisedPsp implements PspModule {
     }
     return view;
   }
-}
-
-/** What a plugin returned, shown without running any of its code. */
-export function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object that is not one of its paths';
-  if (typeof value === 'function') return 'a function';
-  return `${typeof value} ${String(value).slice(0, 40)}`;
 }
 
 /**

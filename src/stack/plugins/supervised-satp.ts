@@ -9,40 +9,30 @@
 // What an SATP may do through its device: send management commands (6, 10, 12 or 16-byte CDBs, at
 // most 4 KiB of data-out, never a command that writes the LUN's blocks, at most 64 in flight per
 // device) down the device's own paths, and set a path's state (active, standby, dead or unknown;
-// 'disabled' belongs to the administrator) and its ALUA state.
+// 'disabled' belongs to the administrator) and its ALUA state (checks.ts, shared with the MPP).
+// Only while one of its hooks runs: send, setPathState or done called from anywhere else (a
+// promise callback) is a fault, and does nothing.
 
 import type { AluaState, CommandOutcome, ErrorAction, Io, PassthroughResult, Path, PathState, SatpDevice, SatpModule } from '../plugin-api';
 import { activeActiveError } from '../nmp/satp/default-aa';
 import { isPassive, isSense, isTransitioning, Key } from '../nmp/satp/sense';
 import type { PathImpl } from '../psa/path';
 import type { Clock, TimerTarget } from '../sim/clock';
+import { describeValue, pathStateProblem, readCdb, readDataOut } from './checks';
 import { PluginViolation } from './guard';
 import type { Installed, PluginContext, Supervisor } from './supervisor';
 import { deviceView, IoView, pathOf } from './views';
 
 /** Virtual time a path check or activation may go with nothing of its own in flight before calling done. */
-export const DONE_WITHIN_US = 2_000_000;
+const DONE_WITHIN_US = 2_000_000;
 /** However busy its commands keep it, a path check or activation ends within this. */
-export const DONE_AT_MOST_US = 120_000_000;
+const DONE_AT_MOST_US = 120_000_000;
 /** Commands an SATP may have in flight on one device: a check needs one per path. */
-export const MAX_IN_FLIGHT = 64;
-/** Data-out of one command: the stack's management-command buffer holds 4 KiB. */
-export const MAX_DATA_OUT = 4096;
+const MAX_IN_FLIGHT = 64;
 /** Longest "Storage Array Type Device Config" string esxcli shows. */
 const MAX_DESCRIBE = 1000;
 
-const CDB_LENGTHS: readonly number[] = [6, 10, 12, 16];
 const ACTIONS: readonly unknown[] = ['retry', 'failover', 'fail'];
-const SETTABLE_STATES: readonly unknown[] = ['active', 'standby', 'dead', 'unknown'];
-const ALUA_STATES: readonly unknown[] = ['AO', 'ANO', 'STBY', 'UNAV', 'TRANS', 'none'];
-
-/** Commands that change the LUN's blocks: an SATP asks about paths, it must never touch a VM's data. */
-const WRITES: Record<number, string> = {
-  0x04: 'FORMAT UNIT', 0x0a: 'WRITE(6)', 0x2a: 'WRITE(10)', 0x2e: 'WRITE AND VERIFY(10)', 0x3b: 'WRITE BUFFER',
-  0x41: 'WRITE SAME(10)', 0x42: 'UNMAP', 0x7f: 'a variable-length command (WRITE(32) ...)', 0x83: 'EXTENDED COPY',
-  0x89: 'COMPARE AND WRITE', 0x8a: 'WRITE(16)', 0x8e: 'WRITE AND VERIFY(16)', 0x93: 'WRITE SAME(16)', 0xaa: 'WRITE(12)',
-  0xae: 'WRITE AND VERIFY(12)',
-};
 
 /**
  * What NMP does with a failed command when the learner's onError gives no usable answer: the A/A
@@ -50,7 +40,7 @@ const WRITES: Record<number, string> = {
  * unavailable, passive: fail over) or "not yet" (transitioning: retry), so that no command a path
  * state explains is failed back to the VM.
  */
-export function builtinError(o: CommandOutcome): ErrorAction {
+function builtinError(o: CommandOutcome): ErrorAction {
   if (isTransitioning(o)) return 'retry';
   if (isSense(o, Key.NOT_READY, 0x04, 0x0b) || isSense(o, Key.NOT_READY, 0x04, 0x0c) || isPassive(o)) return 'failover';
   return activeActiveError(o);
@@ -88,14 +78,11 @@ export class SupervisedSatp implements SatpModule {
   readonly describe?: (device: SatpDevice) => string;
   /** Set on the first fault (or when a new version replaces this one): no learner code runs again. */
   disabled = false;
-  /**
-   * Set while installSatp runs: the manager registers this version only after, so a fault then is
-   * told to it from the clock, a moment later, not at once.
-   */
-  installing = false;
   /** The hook running now (e.g. "checkPaths (send callback)") and the hook it serves ("checkPaths"). */
   private current = '';
   private base = '';
+  /** Calls of this SATP's hooks under way (nested: a hook may run inside another's stack call). */
+  private running = 0;
   private readonly io = new IoView();
   private readonly devices = new WeakMap<SatpDevice, DeviceRecord>();
   private readonly pending = new Set<PendingCall>();
@@ -135,7 +122,7 @@ export class SupervisedSatp implements SatpModule {
     if (this.disabled) return builtinError(outcome);
     if (ACTIONS.includes(answer)) return answer as ErrorAction;
     this.fault(new PluginViolation('bad-return', this.name, 'onError', undefined,
-      `${this.name}: onError returned ${shown(answer)}, not 'retry', 'failover' or 'fail'`));
+      `${this.name}: onError returned ${describeValue(answer)}, not 'retry', 'failover' or 'fail'`));
     return builtinError(outcome);
   }
 
@@ -159,10 +146,22 @@ export class SupervisedSatp implements SatpModule {
     };
     this.pending.add(call);
     this.clock.after(DONE_WITHIN_US, call.watchdog);
-    const learnerDone = () => this.finish(call); // a second call is a no-op
+    const learnerDone = () => this.learnerDone(call);
     this.run(hook, hook, () => Reflect.apply(fn, this.module, [this.record(device).view, learnerDone]), undefined);
     // Its fault ended the call: the path states stay as they were, NMP goes on at once.
     if (this.disabled) this.finish(call);
+  }
+
+  /**
+   * The learner's done. NMP goes on from the clock, not inside the learner's hook: its work does not
+   * count against the SATP's budget, and a try/catch of the learner's cannot swallow its errors.
+   */
+  private learnerDone(call: PendingCall): void {
+    if (this.disabled || !this.inHook('done')) return; // a disabled SATP's calls end by themselves
+    if (call.finished) return; // a second call is a no-op
+    call.finished = true;
+    this.pending.delete(call);
+    this.clock.after(0, { onTimer: () => call.done() });
   }
 
   private finish(call: PendingCall): void {
@@ -211,7 +210,7 @@ export class SupervisedSatp implements SatpModule {
     const text: unknown = this.run('describe', 'describe', () => Reflect.apply(fn, this.module, [this.record(device).view]), '');
     if (this.disabled) return '';
     if (typeof text !== 'string') {
-      this.fault(new PluginViolation('bad-return', this.name, 'describe', undefined, `${this.name}: describe returned ${shown(text)}, not a string`));
+      this.fault(new PluginViolation('bad-return', this.name, 'describe', undefined, `${this.name}: describe returned ${describeValue(text)}, not a string`));
       return '';
     }
     return text.length > MAX_DESCRIBE ? `${text.slice(0, MAX_DESCRIBE)}...` : text;
@@ -241,14 +240,21 @@ export class SupervisedSatp implements SatpModule {
     done: (result: PassthroughResult) => void, dataOut: Uint8Array | undefined,
   ): void {
     if (this.disabled) return; // the rest of a hook that faulted further in: nothing more reaches the array
+    if (!this.inHook('device.send')) return;
     const target = this.ownPath(device, at, path, 'sent a command down');
-    const bytes = this.checkedCdb(at, cdb);
-    const data = dataOut === undefined ? undefined : this.checkedData(at, dataOut);
-    if (typeof done !== 'function') throw this.misuse(at, `gave send ${shown(done)} as done, not a function`);
+    const read = readCdb(cdb);
+    if ('problem' in read) throw this.misuse(at, `gave send ${read.problem}`);
+    let data: Uint8Array | undefined;
+    if (dataOut !== undefined) {
+      const copy = readDataOut(dataOut);
+      if ('problem' in copy) throw this.misuse(at, `gave send ${copy.problem}`);
+      data = copy.data;
+    }
+    if (typeof done !== 'function') throw this.misuse(at, `gave send ${describeValue(done)} as done, not a function`);
     if (record.inFlight >= MAX_IN_FLIGHT) throw this.misuse(at, `had more than ${MAX_IN_FLIGHT} commands in flight on ${device.id}`);
     const base = this.base;
     record.inFlight++;
-    device.send(target, bytes, (r) => {
+    device.send(target, read.cdb, (r) => {
       record.inFlight--;
       record.lastAnswerAt = this.clock.now;
       if (this.disabled) return;
@@ -260,47 +266,30 @@ export class SupervisedSatp implements SatpModule {
   }
 
   private setPathState(device: SatpDevice, at: Error, path: Path, state: PathState, alua: AluaState | undefined): void {
-    if (this.disabled) return;
+    if (this.disabled || !this.inHook('device.setPathState')) return;
     const target = this.ownPath(device, at, path, 'set the state of');
-    if (!SETTABLE_STATES.includes(state)) {
-      const why = state === 'disabled'
-        ? "'disabled' is the administrator's state (esxcli storage core path set --state off); an SATP sets active, standby, dead or unknown"
-        : 'an SATP sets active, standby, dead or unknown';
-      throw this.misuse(at, `set path ${target.name} to ${shown(state)}: ${why}`);
-    }
-    if (alua !== undefined && !ALUA_STATES.includes(alua)) {
-      throw this.misuse(at, `set the ALUA state of ${target.name} to ${shown(alua)}, not one of AO, ANO, STBY, UNAV, TRANS or none`);
-    }
+    const problem = pathStateProblem(target.name, state, alua);
+    if (problem !== undefined) throw this.misuse(at, problem);
     device.setPathState(target, state, alua);
   }
 
   private ownPath(device: SatpDevice, at: Error, path: Path, what: string): PathImpl {
     const impl = pathOf(path);
     if (impl && (device.paths as readonly PathImpl[]).includes(impl)) return impl;
-    throw this.misuse(at, impl ? `${what} ${impl.name}, which is not a path of ${device.id}` : `${what} ${shown(path)}, which is not one of the device's paths`);
+    throw this.misuse(at, impl ? `${what} ${impl.name}, which is not a path of ${device.id}` : `${what} ${describeValue(path)}, which is not one of the device's paths`);
   }
 
-  private checkedCdb(at: Error, cdb: readonly number[]): number[] {
-    if (!Array.isArray(cdb) && !(cdb instanceof Uint8Array)) throw this.misuse(at, `gave send a CDB that is ${shown(cdb)}, not an array of bytes`);
-    const length = cdb.length;
-    if (!CDB_LENGTHS.includes(length)) throw this.misuse(at, `gave send a CDB of ${shown(length)} bytes; a CDB has 6, 10, 12 or 16`);
-    const bytes: number[] = [];
-    for (let i = 0; i < length; i++) {
-      const b: unknown = cdb[i];
-      if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b > 255) throw this.misuse(at, `gave send a CDB whose byte ${i} is ${shown(b)}, not a whole number 0..255`);
-      bytes.push(b);
-    }
-    const write = WRITES[bytes[0]];
-    if (write) throw this.misuse(at, `sent ${write} (opcode 0x${bytes[0].toString(16).padStart(2, '0')}): an SATP may not send commands that change the LUN's data`);
-    return bytes;
-  }
-
-  private checkedData(at: Error, data: Uint8Array): Uint8Array {
-    if (!(data instanceof Uint8Array)) throw this.misuse(at, `gave send data-out that is ${shown(data)}, not a Uint8Array`);
-    if (data.length > MAX_DATA_OUT) throw this.misuse(at, `gave send ${data.length} bytes of data-out; at most ${MAX_DATA_OUT}`);
-    const copy = new Uint8Array(data.length); // its own copy: the learner may change its array later
-    copy.set(data);
-    return copy;
+  /**
+   * Whether one of this SATP's hooks runs now. The stack's functions it was handed (send,
+   * setPathState, done) work only then: called from anywhere else (a promise callback, where the
+   * guard sees none of the plugin's code when the function itself is the callback) they do nothing,
+   * and the SATP is disabled.
+   */
+  private inHook(what: string): boolean {
+    if (this.running > 0) return true;
+    this.fault(new PluginViolation('outside-hook', this.name, '', undefined,
+      `${this.name}: ${what} was called outside a hook (from a promise callback or a timer) and did nothing; the stack's functions work only while a hook runs`));
+    return false;
   }
 
   /** A bad argument: the plugin is disabled at once (it might catch the throw), and the throw ends the hook. */
@@ -330,12 +319,14 @@ export class SupervisedSatp implements SatpModule {
     const [outerHook, outerBase] = [this.current, this.base];
     this.current = hook;
     this.base = base;
+    this.running++;
     try {
       return this.supervisor.guard.call(this.name, hook, call);
     } catch (e) {
       this.fault(e instanceof PluginViolation ? e : new PluginViolation('throw', this.name, hook, undefined, `${this.name}: ${hook} failed: ${String(e)}`));
       return fallback;
     } finally {
+      this.running--;
       this.current = outerHook;
       this.base = outerBase;
     }
@@ -346,18 +337,9 @@ export class SupervisedSatp implements SatpModule {
     this.disabled = true;
     // Checks of other devices still waiting on this SATP end from the clock, not inside this hook.
     this.clock.after(0, { onTimer: () => this.flush() });
-    if (this.installing) this.clock.after(0, { onTimer: () => this.supervisor.fault(this.name, violation) });
-    else this.supervisor.fault(this.name, violation);
+    // The manager registered this version before installing it: a fault during the install is its own.
+    this.supervisor.fault(this.name, violation);
   }
-}
-
-/** What a plugin gave, shown without running any of its code. */
-function shown(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value).replace(/^"|"$/g, "'");
-  if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  return `a ${typeof value}`;
 }
 
 /**
@@ -375,14 +357,9 @@ export function installSatp(ctx: PluginContext, hooks: SatpModule, previous: Ins
   }
   const old = previous ? nmp.satps.get(satp.name) : undefined;
   const swapped = old ? users(old) : [];
-  satp.installing = true;
-  try {
-    if (old instanceof SupervisedSatp) old.retire();
-    nmp.satps.set(satp.name, satp);
-    for (const device of swapped) nmp.setDeviceSatp(device, satp, device.satpRule);
-  } finally {
-    satp.installing = false;
-  }
+  if (old instanceof SupervisedSatp) old.retire();
+  nmp.satps.set(satp.name, satp);
+  for (const device of swapped) nmp.setDeviceSatp(device, satp, device.satpRule);
   const unregister = () => {
     // A newer version may have taken the name since: leave that one alone.
     if (nmp.satps.get(satp.name) === satp) nmp.satps.delete(satp.name);

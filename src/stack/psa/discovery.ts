@@ -1,6 +1,7 @@
 // Path discovery, as a rescan does it: each usable adapter asks each target port its fabric reaches
-// for REPORT LUNS, then each LUN for INQUIRY, VPD page 0x83 and READ CAPACITY (16). Runtime names
-// and device ids come only from these answers. Discovery commands never touch block data, so they
+// for REPORT LUNS, then each LUN for INQUIRY, VPD pages 0x83, 0x00 and (where listed) 0xB0 and 0xB2,
+// and READ CAPACITY (16). Runtime names, device ids and the offloads (VAAI) a device supports come
+// only from these answers. Discovery commands never touch block data, so they
 // complete at once and a scan is one step of virtual time.
 
 import type { StorageArray } from '../arrays/storage-array';
@@ -10,7 +11,7 @@ import type { Fabric } from '../fabric/fabric';
 import { sendCdbSync, type SgResponse } from '../initiator/sg-request';
 import type { Arena } from '../memory/arena';
 import { Status } from '../scsi/status';
-import type { Identity } from './path';
+import type { Identity, Offloads } from './path';
 
 export interface FoundPath {
   adapter: HostAdapter;
@@ -47,6 +48,29 @@ function deviceIdFrom(page: Uint8Array): { id?: string; naa?: Uint8Array } {
   return {};
 }
 
+/** The page's bytes after its 4-byte header (as much as the PAGE LENGTH and the answer hold), or undefined. */
+function vpdBody(r: SgResponse, page: number): Uint8Array | undefined {
+  if (r.status !== Status.GOOD || r.dataIn.length < 4 || r.dataIn[1] !== page) return undefined;
+  return r.dataIn.subarray(4, Math.min(r.dataIn.length, 4 + ((r.dataIn[2] << 8) | r.dataIn[3])));
+}
+
+/** INQUIRY 3PC, Block Limits (0xB0) and Logical Block Provisioning (0xB2) when the LUN lists them. */
+function offloadsOf(ask: (cdb: number[]) => SgResponse, std: Uint8Array, lbpme: boolean | undefined): Offloads {
+  const pages = vpdBody(ask([0x12, 1, 0x00, 0, 255, 0]), 0x00) ?? new Uint8Array(0);
+  const limits = pages.includes(0xb0) ? vpdBody(ask([0x12, 1, 0xb0, 0, 64, 0]), 0xb0) : undefined;
+  const provisioning = pages.includes(0xb2) ? vpdBody(ask([0x12, 1, 0xb2, 0, 8, 0]), 0xb2) : undefined;
+  const u32 = (b: Uint8Array | undefined, at: number) => (b && b.length >= at + 4 ? new DataView(b.buffer, b.byteOffset).getUint32(at) : 0);
+  return {
+    thirdPartyCopy: (std[5] & 0x08) !== 0,
+    maxCompareAndWrite: limits && limits.length > 1 ? limits[1] : 0,
+    maxWriteSame: u32(limits, 32) * 4294967296 + u32(limits, 36),
+    maxUnmap: u32(limits, 16),
+    lbpu: provisioning !== undefined && provisioning.length > 1 && (provisioning[1] & 0x80) !== 0,
+    lbpws: provisioning !== undefined && provisioning.length > 1 && (provisioning[1] & 0x40) !== 0,
+    lbpme,
+  };
+}
+
 function discoverLun(arena: Arena, adapter: HostAdapter, array: StorageArray, port: TargetPort, target: number, lun: number): Identity | undefined {
   const std = ask(arena, adapter, array, port, lun, [0x12, 0, 0, 0, 96, 0]);
   if (std.status !== Status.GOOD || std.dataIn.length < 36 || std.dataIn[0] >> 5 !== 0) return undefined;
@@ -55,10 +79,12 @@ function discoverLun(arena: Arena, adapter: HostAdapter, array: StorageArray, po
   const cap = ask(arena, adapter, array, port, lun, [0x9e, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0]);
   let blocks = 0;
   let blockSize = 0;
+  let lbpme: boolean | undefined;
   if (cap.status === Status.GOOD && cap.dataIn.length >= 12) {
     const dv = new DataView(cap.dataIn.buffer, cap.dataIn.byteOffset);
     blocks = dv.getUint32(0) * 4294967296 + dv.getUint32(4) + 1;
     blockSize = dv.getUint32(8);
+    lbpme = cap.dataIn.length > 14 && (cap.dataIn[14] & 0x80) !== 0;
   }
   return {
     vendor: ascii(std.dataIn, 8, 16),
@@ -68,8 +94,10 @@ function discoverLun(arena: Arena, adapter: HostAdapter, array: StorageArray, po
     deviceId: id ?? `mpx.${adapter.name}:C0:T${target}:L${lun}`,
     naa,
     tpgs: (std.dataIn[5] >> 4) & 3,
+    conglomerate: (std.dataIn[1] & 0x40) !== 0, // LU_CONG: a vVol protocol endpoint
     blocks,
     blockSize,
+    offloads: offloadsOf((cdb) => ask(arena, adapter, array, port, lun, cdb), std.dataIn, lbpme),
   };
 }
 

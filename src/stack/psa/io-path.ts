@@ -8,6 +8,7 @@
 import { REQ_COST, REQ_FLOW, REQ_SIZE, REQ_SLOT } from '../../../asm/ioqueue/layout';
 import * as C from '../../../asm/cdb/layout';
 import { SG_ENTRY_SIZE } from '../../../asm/sgcopy/layout';
+import { conglomerateLun } from '../arrays/vvol-conglomerate';
 import type { HostAdapter } from '../fabric/adapter';
 import { setSingleSegment } from '../memory/sgl';
 import { HostStatus } from '../scsi/status';
@@ -48,7 +49,7 @@ class RequestFifo {
 }
 
 /** Data buffer of a management (passthrough) command: SATP path checks, STPG, TUR. */
-const PASSTHROUGH_BYTES = 4096;
+export const PASSTHROUGH_BYTES = 4096;
 
 export class IoPath implements IoTimerHandler, TimerTarget {
   private readonly table: IoRequest[] = [];
@@ -262,7 +263,8 @@ export class IoPath implements IoTimerHandler, TimerTarget {
     io.answered = false;
     io.sentGeneration = io.generation;
     io.sentOrder = clock.reserveOrder();
-    path.array.submit(io.cmd, path.port, path.lun, io.arrayDone);
+    // A vVol's command goes to its PE's LUN with the vVol's secondary id as the second level.
+    path.array.submit(io.cmd, path.port, io.secondaryId === 0 ? path.lun : conglomerateLun(path.lun, io.secondaryId), io.arrayDone);
     if (!io.answered) {
       // The array is waiting on its block store (IndexedDB): virtual time waits with it.
       io.holdsClock = true;

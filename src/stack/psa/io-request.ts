@@ -26,6 +26,9 @@ export class IoRequest implements Io, TimerTarget {
   blocks = 0;
   bytes = 0;
   serial = 0;
+  /** A vVol's secondary id behind the device's protocol endpoint: the second level of the LUN the
+   * command is sent to (0: none, the device's own LUN). Set by the issuer before submit. */
+  secondaryId = 0;
   readonly cmd = new ScsiCommand();
   /** Arena address and size of the data buffer, and of its one-entry scatter-gather list. */
   buffer = 0;

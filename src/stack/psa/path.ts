@@ -8,7 +8,28 @@ import type { Fabric } from '../fabric/fabric';
 import type { AluaState, Path, PathState, PathStats } from '../plugin-api';
 import { IoCounters } from './stats';
 
-/** What INQUIRY and VPD 0x83 said about the LUN behind the path. */
+/**
+ * What the LUN said about the array offloads (VAAI) at discovery: the host decides from these alone
+ * which primitives a device supports (ATS, Clone, Zero, Delete), as ESXi does for T10 arrays.
+ */
+export interface Offloads {
+  /** INQUIRY 3PC: EXTENDED COPY is supported (Clone). */
+  thirdPartyCopy: boolean;
+  /** VPD 0xB0 MAXIMUM COMPARE AND WRITE LENGTH in blocks; 0 when not reported (ATS). */
+  maxCompareAndWrite: number;
+  /** VPD 0xB0 MAXIMUM WRITE SAME LENGTH in blocks; 0 when not reported (Zero). */
+  maxWriteSame: number;
+  /** VPD 0xB0 MAXIMUM UNMAP LBA COUNT in blocks. */
+  maxUnmap: number;
+  /** VPD 0xB2 LBPU: UNMAP is supported (Delete). */
+  lbpu: boolean;
+  /** VPD 0xB2 LBPWS: WRITE SAME (16) with UNMAP is supported. */
+  lbpws: boolean;
+  /** READ CAPACITY (16) LBPME: thin provisioned; undefined when the path could not read it (a passive port). */
+  lbpme: boolean | undefined;
+}
+
+/** What INQUIRY, VPD 0x83, 0xB0, 0xB2 and READ CAPACITY (16) said about the LUN behind the path. */
 export interface Identity {
   vendor: string;
   model: string;
@@ -19,8 +40,11 @@ export interface Identity {
   naa?: Uint8Array;
   /** INQUIRY TPGS field (0 none, 1 implicit, 2 explicit, 3 both). */
   tpgs: number;
+  /** INQUIRY LU_CONG: the LUN is a conglomerate's administrative LU, a vVol protocol endpoint. */
+  conglomerate?: boolean;
   blocks: number;
   blockSize: number;
+  offloads: Offloads;
 }
 
 /** Bumped on every path state change anywhere, so cached lists of usable paths know to refresh. */

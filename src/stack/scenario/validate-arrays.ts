@@ -4,19 +4,21 @@
 // placeholder can escape.
 
 import type { Personality } from '../api';
-import type { ArrayConfig, CacheMode, LunConfig, ServiceTimeModel, StorageProcessorConfig } from '../arrays/config';
+import type { ArrayConfig, CacheMode, LunConfig, Provisioning, ServiceTimeModel, StorageProcessorConfig } from '../arrays/config';
 import { at, Checker, keysOf } from './check';
+import { checkVasa } from './validate-vvol';
 
 const ARRAY_KEYS = keysOf<ArrayConfig>({
   name: 0, personality: 0, vendor: 0, product: 0, revision: 0, oui: 0, serial: 0, sps: 0, luns: 0, serviceTime: 0,
-  alua: 0, transitionUs: 0, implicitFollowIo: 0, autoTrespass: 0, descriptorSense: 0, identifiers: 0,
+  alua: 0, transitionUs: 0, implicitFollowIo: 0, autoTrespass: 0, descriptorSense: 0, identifiers: 0, vasa: 0,
 });
 const SP_KEYS = keysOf<StorageProcessorConfig>({ name: 0, ports: 0 });
 const PORT_KEYS = ['wwpn'];
-const LUN_KEYS = keysOf<LunConfig>({ lun: 0, blocks: 0, blockSize: 0, cacheMode: 0, owner: 0 });
+const LUN_KEYS = keysOf<LunConfig>({ lun: 0, blocks: 0, blockSize: 0, cacheMode: 0, provisioning: 0, owner: 0 });
 const SERVICE_KEYS = keysOf<ServiceTimeModel>({ fixedUs: 0, perKiBUs: 0, jitterUs: 0 });
 const PERSONALITIES = keysOf<Record<Personality, 0>>({ 'active-active': 0, 'active-passive': 0, alua: 0 });
 const CACHE_MODES = keysOf<Record<CacheMode, 0>>({ 'write-through': 0, 'write-back': 0 }) as CacheMode[];
+const PROVISIONING = keysOf<Record<Provisioning, 0>>({ thick: 0, thin: 0 }) as Provisioning[];
 
 /** Flat LUN addressing (SAM): 14 bits. */
 export const MAX_LUN = 16383;
@@ -73,6 +75,8 @@ export function checkArrays(c: Checker, value: unknown, wwpns: Map<string, strin
       descriptorSense: o.descriptorSense === undefined ? false : c.bool(at(path, 'descriptorSense'), o.descriptorSense),
       identifiers,
     };
+    // Virtual volumes: left out when absent, so saved scenarios stay as written.
+    if (o.vasa !== undefined) array.vasa = checkVasa(c, at(path, 'vasa'), o.vasa, new Set(lunList?.map((l) => l.lun)));
     arrays.push(array);
   });
   return { arrays, luns, ports };
@@ -116,6 +120,8 @@ function checkLuns(c: Checker, path: string, value: unknown, spCount: number | u
       blockSize: c.oneOf(at(lunPath, 'blockSize'), o.blockSize, [512, 4096] as const) as 512 | 4096,
     };
     if (o.cacheMode !== undefined) config.cacheMode = c.oneOf(at(lunPath, 'cacheMode'), o.cacheMode, CACHE_MODES);
+    // Absent means thick (LogicalUnit's default), left out like cacheMode so saved scenarios stay as written.
+    if (o.provisioning !== undefined) config.provisioning = c.oneOf(at(lunPath, 'provisioning'), o.provisioning, PROVISIONING);
     if (o.owner !== undefined) {
       // With a broken sps list, any index is as good as another: the sps problem is reported.
       config.owner = spCount ? c.int(at(lunPath, 'owner'), o.owner, 0, spCount - 1) : (o.owner as number);

@@ -5,6 +5,7 @@
 
 import { at, Checker, keysOf } from './check';
 import { checkArrays, type LunIndex } from './validate-arrays';
+import { checkVasaLinks } from './validate-vvol';
 import {
   DEFAULT_SETTINGS,
   type AdapterConfig,
@@ -67,6 +68,7 @@ export function parseScenario(input: unknown): Scenario {
   const wwpns = new Map<string, string>();
   const adapters = checkAdapters(c, o.adapters, wwpns);
   const { arrays, luns, ports } = checkArrays(c, o.arrays, wwpns);
+  checkVasaLinks(c, arrays);
   const fabrics = checkFabrics(c, o.fabrics, adapters, ports);
   const vms = checkVms(c, o.vms, luns);
   const settings = checkSettings(c, o.settings);

@@ -1,49 +1,33 @@
 // One encoder and one decoder per command (libiscsi style), over a CDB slot laid out as in
-// asm/cdb/layout.ts. Byte layouts: reference/scsi.md §1. The AssemblyScript module asm/cdb must
+// asm/cdb/layout.ts; the array offload (VAAI) commands have theirs in cdb-offloads.ts. Byte layouts:
+// reference/scsi.md §1. The AssemblyScript module asm/cdb must
 // leave exactly the same slot bytes, so every rule here (masks, zeroed fields, fault order) is a
 // contract with it, checked by tests/unit/cdb-parity.test.ts.
 
 import {
-  SLOT_OPCODE, SLOT_SA, SLOT_CDB_LEN, SLOT_RESULT, SLOT_FIELD_PTR, SLOT_BIT_PTR, SLOT_PROTECT, SLOT_FLAGS,
+  SLOT_OPCODE, SLOT_SA, SLOT_CDB_LEN, SLOT_RESULT, SLOT_FIELD_PTR, SLOT_BIT_PTR, SLOT_FLAGS,
   SLOT_LBA_LO, SLOT_LBA_HI, SLOT_LENGTH, SLOT_PAGE, SLOT_SUBPAGE, SLOT_PARAM, SLOT_GROUP, SLOT_CONTROL,
   SLOT_CDB, RESULT_OK, RESULT_BAD_OPCODE, RESULT_BAD_FIELD, NO_BIT_PTR,
-  FLAG_EVPD, FLAG_DESC, FLAG_DPO, FLAG_FUA, FLAG_IMMED, FLAG_DBD, FLAG_LLBAA, FLAG_PMI, FLAG_START, FLAG_LOEJ,
+  FLAG_EVPD, FLAG_DESC, FLAG_IMMED, FLAG_DBD, FLAG_LLBAA, FLAG_PMI, FLAG_START, FLAG_LOEJ,
+  OP_UNMAP, OP_EXTENDED_COPY, OP_RECEIVE_COPY_RESULTS, OP_COMPARE_AND_WRITE, OP_WRITE_SAME_16,
   OP_START_STOP_UNIT, OP_TEST_UNIT_READY, OP_REQUEST_SENSE, OP_INQUIRY, OP_MODE_SENSE_6, OP_READ_CAPACITY_10, OP_READ_10,
   OP_WRITE_10, OP_SYNCHRONIZE_CACHE_10, OP_MODE_SENSE_10, OP_READ_16, OP_WRITE_16, OP_SERVICE_ACTION_IN_16,
   SA_READ_CAPACITY_16, OP_REPORT_LUNS, OP_MAINTENANCE_IN, SA_REPORT_TARGET_PORT_GROUPS, OP_MAINTENANCE_OUT,
   SA_SET_TARGET_PORT_GROUPS,
 } from '../../../asm/cdb/layout';
-
-/** Writes the CDB bytes of one command from the slot's fields (o: slot offset, c: its CDB offset). */
-type Encoder = (v: DataView, o: number, c: number) => void;
-/** Writes the slot's fields from the CDB bytes; returns the first bad field as fault(byte, bit), or OK. */
-type Decoder = (v: DataView, o: number, c: number) => number;
-
-const OK = -1;
-/** A bad field: CDB byte and bit, as the sense-key-specific field pointer will report them. */
-const fault = (byte: number, bit: number): number => (byte << 8) | bit;
-/** Control byte bit 2: we never support ACA, so a set NACA is an invalid field (SAM-5). */
-const NACA = 0x04;
+import {
+  decodeCompareAndWrite, decodeExtendedCopy, decodeReceiveCopyResults, decodeUnmap, decodeWriteSame16,
+  encodeCompareAndWrite, encodeExtendedCopy, encodeReceiveCopyResults, encodeUnmap, encodeWriteSame16,
+} from './cdb-offloads';
+import { fault, flag, OK, put32, readRwByte1, rwByte1, u32, type Decoder, type Encoder } from './cdb-slot';
 
 const GROUP_LENGTHS = [6, 10, 10, 0, 16, 12, 0, 0];
 /** CDB length implied by the opcode group (op >> 5); 0 for the reserved and vendor groups. */
 export const cdbLengthOf = (op: number): number => GROUP_LENGTHS[op >> 5];
-
-// Little-endian slot fields (wasm's native order).
-const u32 = (v: DataView, at: number): number => v.getUint32(at, true);
-const put32 = (v: DataView, at: number, x: number): void => v.setUint32(at, x, true);
-const flag = (v: DataView, o: number, f: number): number => (u32(v, o + SLOT_FLAGS) & f ? 1 : 0);
+/** Control byte bit 2: we never support ACA, so a set NACA is an invalid field (SAM-5). */
+const NACA = 0x04;
 
 // ---- READ / WRITE (10) and (16): b1 = RDPROTECT|WRPROTECT[7:5], DPO .4, FUA .3 ----
-
-function rwByte1(v: DataView, o: number): number {
-  return ((v.getUint8(o + SLOT_PROTECT) & 7) << 5) | (flag(v, o, FLAG_DPO) << 4) | (flag(v, o, FLAG_FUA) << 3);
-}
-function readRwByte1(v: DataView, o: number, c: number): void {
-  const b1 = v.getUint8(c + 1);
-  v.setUint8(o + SLOT_PROTECT, b1 >> 5);
-  put32(v, o + SLOT_FLAGS, (b1 & 0x10 ? FLAG_DPO : 0) | (b1 & 0x08 ? FLAG_FUA : 0));
-}
 
 const encodeRw10: Encoder = (v, o, c) => {
   v.setUint8(c + 1, rwByte1(v, o));
@@ -253,6 +237,11 @@ COMMANDS[OP_SERVICE_ACTION_IN_16] = [encodeServiceActionIn16, decodeServiceActio
 COMMANDS[OP_REPORT_LUNS] = [encodeReportLuns, decodeReportLuns];
 COMMANDS[OP_MAINTENANCE_IN] = [encodeMaintenanceIn, decodeMaintenanceIn];
 COMMANDS[OP_MAINTENANCE_OUT] = [encodeMaintenanceOut, decodeMaintenanceOut];
+COMMANDS[OP_COMPARE_AND_WRITE] = [encodeCompareAndWrite, decodeCompareAndWrite];
+COMMANDS[OP_WRITE_SAME_16] = [encodeWriteSame16, decodeWriteSame16];
+COMMANDS[OP_UNMAP] = [encodeUnmap, decodeUnmap];
+COMMANDS[OP_EXTENDED_COPY] = [encodeExtendedCopy, decodeExtendedCopy];
+COMMANDS[OP_RECEIVE_COPY_RESULTS] = [encodeReceiveCopyResults, decodeReceiveCopyResults];
 
 /** True when the codec knows how to encode and decode this operation code. */
 export const isKnownOpcode = (op: number): boolean => COMMANDS[op & 0xff] !== undefined;

@@ -32,6 +32,7 @@ export const SenseKey = {
   ILLEGAL_REQUEST: 0x5,
   UNIT_ATTENTION: 0x6,
   DATA_PROTECT: 0x7,
+  COPY_ABORTED: 0xa,
   ABORTED_COMMAND: 0xb,
   MISCOMPARE: 0xe,
 } as const;

@@ -86,12 +86,13 @@ export function runningWorkloads(host: Host): Workload[] {
   return [...state(host).running];
 }
 
-export function deviceTrack(host: Host, device: LogicalDevice, blocks: number): DeviceTrack {
+/** The stamps of a device, or of `key` (a vVol behind the device) when given. */
+export function deviceTrack(host: Host, device: LogicalDevice, blocks: number, key = device.id): DeviceTrack {
   const s = state(host);
-  let t = s.devices.get(device.id);
+  let t = s.devices.get(key);
   if (!t) {
     t = { seq: new Uint32Array(blocks), busy: new Int16Array(blocks), nextSeq: 1 };
-    s.devices.set(device.id, t);
+    s.devices.set(key, t);
   } else if (t.seq.length < blocks) {
     const seq = new Uint32Array(blocks);
     seq.set(t.seq);

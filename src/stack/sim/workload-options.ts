@@ -47,6 +47,12 @@ export interface WorkloadOptions {
   seed?: number;
   /** Shares of the world in the device scheduler; default the VM's, else 1000. */
   shares?: number;
+  /** A vVol behind `device` (a protocol endpoint): its secondary id, carried by every command. */
+  secondaryId?: number;
+  /** The target's capacity when it is not the device's own (a vVol's size). */
+  capacityBytes?: number;
+  /** Key of the target's verify stamps when it is not the device (a vVol). */
+  trackKey?: string;
 }
 
 /** The settings of a job, checked and with their defaults filled in. */
@@ -85,7 +91,7 @@ export function checkOptions(host: Host, options: WorkloadOptions): CheckedOptio
   if (!Number.isInteger(options.iodepth) || options.iodepth < 1 || options.iodepth > MAX_IODEPTH) {
     throw new Error(`iodepth: ${options.iodepth} is not in 1..${MAX_IODEPTH}`);
   }
-  const capacity = device.capacityBytes;
+  const capacity = options.capacityBytes ?? device.capacityBytes;
   const size = options.size ?? Math.min(capacity, DEFAULT_SIZE_CAP);
   if (!(size > 0) || size > capacity) throw new Error(`size: ${size} is not in 1..${capacity} (the device's capacity)`);
   const units = Math.floor(size / bs);

@@ -90,6 +90,8 @@ export class Workload implements TimerTarget {
   readonly verify: boolean;
   readonly seed: number;
   readonly shares: number;
+  /** The vVol's secondary id when the device is its protocol endpoint (0: the device itself). */
+  readonly secondaryId: number;
 
   readonly read = new DirectionStats();
   readonly write = new DirectionStats();
@@ -159,7 +161,8 @@ export class Workload implements TimerTarget {
     this.mixed = this.rw === 'rw' || this.rw === 'randrw';
     this.writeOnly = this.rw === 'write' || this.rw === 'randwrite';
     this.rng = new SeededRandom(this.seed).fork(`workload|${this.name}|${device.id}|${this.world}`);
-    this.track = deviceTrack(host, device, blocks);
+    this.secondaryId = options.secondaryId ?? 0;
+    this.track = deviceTrack(host, device, blocks, options.trackKey);
     this.pattern = patternWord(host);
     this.written = this.verify && this.writeOnly ? new Uint8Array(this.units) : undefined;
     this.counters = this.vm ? vmCounters(host, this.vm.name) : undefined;
@@ -359,6 +362,7 @@ export class Workload implements TimerTarget {
     for (let b = first; b < first + this.blocksPerIo; b++) busy[b] = write ? -1 : busy[b] + 1;
     const psaIo = this.host.psa.io;
     psaIo.prepareReadWrite(io, write ? 'write' : 'read', first, this.blocksPerIo, device.blockSize);
+    io.secondaryId = this.secondaryId; // pooled requests: every command says where it goes
     if (write) {
       const seq = this.track.nextSeq;
       this.track.nextSeq = seq + 1 >= UNKNOWN ? 1 : seq + 1;

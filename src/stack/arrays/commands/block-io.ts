@@ -6,11 +6,11 @@ import { FLAG_FUA, FLAG_IMMED, OP_READ_10, OP_SYNCHRONIZE_CACHE_10, OP_WRITE_10,
 import * as J from '../../../../asm/sgcopy/layout';
 import { EXTENT_SIZE } from '../../blockstore/block-store';
 import { HostStatus, SenseKey } from '../../scsi/status';
-import type { ScsiCommand } from '../../scsi/command';
 import type { Exchange } from '../exchange';
 import type { LogicalUnit } from '../logical-unit';
 import type { StorageArray } from '../storage-array';
-import { MAX_TRANSFER_BYTES } from './inquiry';
+import { MAX_TRANSFER_BYTES } from './block-limits';
+import { awaitDurability } from './extents';
 
 /** Extents one transfer can touch: the largest transfer plus a partial extent at each end. */
 export const MAX_EXTENTS_PER_COMMAND = MAX_TRANSFER_BYTES / EXTENT_SIZE + 2;
@@ -58,24 +58,6 @@ function transfer(x: Exchange, array: StorageArray, lun: LogicalUnit, isWrite: b
   if (lun.cacheMode === 'write-back' && !x.has(FLAG_FUA)) return x.good();
   awaitDurability(x.cmd, lun, array);
   x.good();
-}
-
-/**
- * Answers now but marks the answer provisional until the block store says the write is durable, so
- * many writes share one IndexedDB transaction and no one takes the answer for an ack too early.
- */
-function awaitDurability(cmd: ScsiCommand, lun: LogicalUnit, array: StorageArray): void {
-  cmd.pendingDurability = true;
-  const epoch = ++cmd.durabilityEpoch;
-  lun.volume.whenDurable((error) => {
-    // The command may have been aborted and reused since: this write's news is not the new one's.
-    if (cmd.durabilityEpoch !== epoch) return;
-    cmd.pendingDurability = false;
-    if (error) array.failCommand(cmd, lun, SenseKey.DATA_PROTECT, 0x27, 0x07); // space allocation failed
-    const resume = cmd.onDurable;
-    cmd.onDurable = undefined;
-    resume?.();
-  });
 }
 
 export function synchronizeCache(x: Exchange, lun: LogicalUnit): void {

@@ -1,4 +1,5 @@
-// READ CAPACITY (10) and (16): the last LBA and the block length (SBC-3 5.16, 5.17).
+// READ CAPACITY (10) and (16): the last LBA and the block length (SBC-3 5.16, 5.17), and in (16)
+// whether the LUN is thin provisioned.
 
 import type { Exchange } from '../exchange';
 import type { LogicalUnit } from '../logical-unit';
@@ -19,6 +20,8 @@ export function readCapacity16(x: Exchange, lun: LogicalUnit): void {
   dv.setUint32(0, Math.floor(last / 4294967296));
   dv.setUint32(4, last >>> 0);
   dv.setUint32(8, lun.blockSize);
-  // b12..b15: no protection, one logical block per physical block, not thin (LBPME 0).
+  // b12, b13: no protection, one logical block per physical block. b14: a thin LUN has logical block
+  // provisioning management (LBPME) and unmapped blocks read zeros (LBPRZ); lowest aligned LBA 0.
+  if (lun.thin) d[14] = 0x80 | 0x40;
   x.dataIn(d, x.length);
 }

@@ -1,11 +1,23 @@
-// esxcli storage core device list | set. Fields the stack knows come from the device; the rest are
-// what ESXi 7 prints for a plain SCSI disk with no VAAI, thin provisioning or T10 PI.
+// esxcli storage core device list | set. Fields the stack knows come from the device (thin
+// provisioning and VAAI from what it reported at discovery, see vaai.ts); the rest are what ESXi 7
+// prints for a plain SCSI disk without T10 PI.
 
 import type { Host } from '../../host';
 import type { LogicalDevice } from '../../psa/device';
 import { EsxcliError, num, str, type CommandSpec } from './command';
 import { records, type Field } from './format';
 import { requireDevice } from './lookup';
+import { offloadsOf, vaaiStatus } from './vaai';
+
+/**
+ * The device list's VAAI Status (hardware acceleration): supported when ATS, Clone and Zero all are,
+ * unsupported when none is, unknown for partial support (vSphere Storage, "Hardware Acceleration").
+ */
+function acceleration(d: LogicalDevice): string {
+  const s = vaaiStatus(d);
+  const supported = [s.ats, s.clone, s.zero].filter((x) => x === 'supported').length;
+  return supported === 3 ? 'supported' : supported === 0 ? 'unsupported' : 'unknown';
+}
 
 function deviceFields(d: LogicalDevice): Field[] {
   const transports = new Set(d.paths.map((p) => p.adapterRef.transport));
@@ -29,14 +41,15 @@ function deviceFields(d: LogicalDevice): Field[] {
     ['Is Local', d.isLocal],
     ['Is Removable', false],
     ['Is SSD', false],
-    ['Is VVOL PE', false], // printed by ESXi 6.0 and later
+    ['Is VVOL PE', d.paths.some((p) => p.identity.conglomerate === true)], // INQUIRY LU_CONG; printed by ESXi 6.0 and later
     ['Is Offline', d.status === 'off'],
     ['Is Perennially Reserved', false],
     ['Queue Full Sample Size', 0],
     ['Queue Full Threshold', 8],
-    ['Thin Provisioning Status', 'unknown'],
+    // ESXi prints yes for a thin LUN (LBPME) and unknown for a thick one.
+    ['Thin Provisioning Status', offloadsOf(d)?.lbpme ? 'yes' : 'unknown'],
     ['Attached Filters', ''],
-    ['VAAI Status', 'unknown'],
+    ['VAAI Status', acceleration(d)],
     ['Other UIDs', [d.vmlId, ...d.pluginIds].filter(Boolean).join(', ')],
     ['Is Shared Clusterwide', !d.isLocal],
     ['Is Local SAS Device', d.isLocal && sas],

@@ -16,13 +16,15 @@ import { pluginCommands } from './plugin';
 import { pspCommands } from './psp';
 import { roundRobinCommands } from './roundrobin';
 import { satpCommands } from './satp';
+import { VVOL_NAMESPACES, vvolCommands } from './vvol';
+import { vaaiCommands } from './vaai';
 
 export type { EsxcliResult } from './command';
 export { splitCommandLine } from './parse';
 
 export const COMMANDS: CommandSpec[] = [
-  ...adapterCommands, ...pathCommands, ...deviceCommands, ...claimruleCommands, ...claimingCommands, ...pluginCommands,
-  ...nmpDeviceCommands, ...nmpPathCommands, ...satpCommands, ...pspCommands, ...roundRobinCommands,
+  ...adapterCommands, ...pathCommands, ...deviceCommands, ...vaaiCommands, ...claimruleCommands, ...claimingCommands, ...pluginCommands,
+  ...nmpDeviceCommands, ...nmpPathCommands, ...satpCommands, ...pspCommands, ...roundRobinCommands, ...vvolCommands,
 ];
 
 const NAMESPACES: Record<string, string> = {
@@ -31,6 +33,8 @@ const NAMESPACES: Record<string, string> = {
   'storage core adapter': 'Operations on SCSI adapters.',
   'storage core path': 'Operations on paths to SCSI devices.',
   'storage core device': 'Operations on SCSI devices.',
+  'storage core device vaai': 'Operations on the VAAI (array offload) support of devices.',
+  'storage core device vaai status': 'Query the VAAI status of devices.',
   'storage core claimrule': 'Manage the claim rules for the system.',
   'storage core claiming': 'Manage the claiming of paths by the PSA plugins.',
   'storage core plugin': 'Operations on the PSA plugins.',
@@ -44,6 +48,7 @@ const NAMESPACES: Record<string, string> = {
   'storage nmp psp fixed deviceconfig': 'Manage Fixed PSP configuration for a device.',
   'storage nmp psp roundrobin': 'Manage the Round Robin Path Selection Policy.',
   'storage nmp psp roundrobin deviceconfig': 'Manage Round Robin PSP configuration for a device.',
+  ...VVOL_NAMESPACES,
 };
 
 function children(path: string[]): { namespaces: [string, string][]; commands: [string, string][] } {
