@@ -93,7 +93,7 @@ test('a link fault from the topology shows as a command, dead paths and a link d
   await expect(link).toHaveAttribute('data-up', 'true');
   await tab(page, 'Paths');
   const before = await column(page, 'State', /^vmhba1:/);
-  expect(before).toHaveLength(12);
+  expect(before).toHaveLength(13); // 12 LUN paths on the three arrays, and vvol-array's protocol endpoint
   expect(before).not.toContain('dead');
 
   await page.getByRole('button', { name: 'Adapter vmhba1' }).click();
@@ -105,7 +105,7 @@ test('a link fault from the topology shows as a command, dead paths and a link d
 
   await expect(lab.log).toContainText('# fault link vmhba1');
   await expect(lab.log).toContainText('vmhba1 link down');
-  await expect.poll(() => column(page, 'State', /^vmhba1:/)).toEqual(new Array(12).fill('dead'));
+  await expect.poll(() => column(page, 'State', /^vmhba1:/)).toEqual(new Array(13).fill('dead'));
   expect(await column(page, 'State', /^vmhba2:/)).not.toContain('dead');
   await expect(link).toHaveAttribute('data-up', 'false');
   await expect(page.getByRole('button', { name: 'Adapter vmhba1' })).toHaveAttribute('data-link-up', 'false');

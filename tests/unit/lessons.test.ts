@@ -26,7 +26,7 @@ async function open(lesson: Lesson): Promise<LessonRun> {
 const solutionLines = (lesson: Lesson) => lesson.solution.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 
 describe('the lessons', () => {
-  it('are the nine of the issue and the three of the plugins issue, in order', () => {
+  it('are the nine of the issue, the three of the plugins issue and those of the vVols issue, in order', () => {
     expect(lessons.map((l) => l.id)).toEqual([
       '01-life-of-an-io',
       '02-discovery-and-naming',
@@ -40,6 +40,8 @@ describe('the lessons', () => {
       '10-write-your-own-psp',
       '11-an-satp-for-explicit-alua',
       '12-bring-your-own-mpp',
+      '13-protocol-endpoints-and-bindings',
+      '14-storage-containers-policies-and-compliance',
     ]);
     for (const l of lessons) {
       expect(l.title.length).toBeGreaterThan(3);
@@ -268,6 +270,11 @@ const UNMET: [GoalSpec, RegExp][] = [
   [{ kind: 'device-owner', device: AA0, plugin: 'LAB_MPP_RR' }, /LAB_MPP_RR is not loaded as a multipathing plugin, so it owns no device yet/],
   [{ kind: 'path-share', device: AA0, path: 'vmhba1:C0:T3:L0', maxPercent: 20 }, /has done 0 commands since its policy was last set; run at least 500/],
   [{ kind: 'alua-group', array: 'alua-array', lun: 0, sp: 'SPB', state: 'AO', setBy: 'stpg' }, /alua-array LUN 0: SPB's target port group is ANO, not AO; only a host's SET TARGET PORT GROUPS makes it AO here/],
+  [{ kind: 'vvol-vm', name: 'app01', state: 'poweredOn' }, /there is no vVol VM named app01: make it with vvol vm create app01 --container/],
+  [{ kind: 'vvol-bound', vm: 'app01' }, /there is no vVol VM named app01/],
+  [{ kind: 'vvol-compliance', vm: 'db02', state: 'compliant' }, /there is no vVol VM named db02/],
+  [{ kind: 'vvol-policy', name: 'gold-db', rules: ['iopsLimit=800'] }, /there is no storage policy named "gold-db" \(policies: VVol No Requirements Policy\): vvol policy create gold-db --rule iopsLimit=800/],
+  [{ kind: 'vvol-iops', vm: 'db02', within: 10 }, /there is no vVol VM named db02/],
 ];
 
 describe('goal kinds on a fresh host', () => {
@@ -417,5 +424,88 @@ describe('a lesson with plugin files in the page', () => {
     expect(missing.output).toMatch(/no plugin file named none.ts \(the lab has lqd.ts\); lesson 10-write-your-own-psp ships lqd.ts$/);
     await lab.openSandbox();
     expect((await lab.run('plugin load lqd.solution.ts')).output).toMatch(/no plugin file named lqd.solution.ts/);
+  });
+});
+
+describe('the vVol goal kinds', () => {
+  async function session() {
+    const host = await Host.boot();
+    const s = new LabSession(host);
+    const context = new GoalContext(host);
+    context.begin();
+    const run = async (line: string) => {
+      const r = await s.run(line);
+      expect(r.ok, `${line}\n${r.output}`).toBe(true);
+      context.record(line, r.output, r.ok);
+      for (const h of s.jobs) if (!context.jobs.includes(h)) context.jobs.push(h);
+      context.refresh();
+      return r.output;
+    };
+    return { run, check: (g: GoalSpec) => goalChecker(validateGoal(g, 'test', 'goals[0]'))(host, context) };
+  }
+
+  it('vvol-vm and vvol-bound: power-on binds config, data and swap behind the PE; power-off unbinds them', async () => {
+    const { check, run } = await session();
+    await run('vvol policy create gold --rule iopsLimit=1000');
+    await run('vvol vm create app01 --container vvol-gold --disk 1g --memory 1g');
+    const on = { kind: 'vvol-vm', name: 'app01', container: 'vvol-gold', state: 'poweredOn' };
+    expect(check(on).message).toBe('app01 is on vvol-gold with policy "VVol No Requirements Policy", powered off: power it on (vvol vm poweron app01)');
+    expect(check({ ...on, container: 'vvol-nfs' }).message).toMatch(/app01 lives on vvol-gold, not vvol-nfs: a VM does not move between containers/);
+    expect(check({ ...on, policy: 'gold' }).message).toBe('app01 uses the policy "VVol No Requirements Policy", not "gold": vvol vm policy app01 --policy "gold"');
+    expect(check({ kind: 'vvol-bound', vm: 'app01' }).message).toMatch(/app01 is powered off, so its vVols are passive, bound nowhere: power it on \(vvol vm poweron app01\)/);
+    expect(check({ kind: 'vvol-bound', vm: 'app01', count: 0 }).met).toBe(true);
+    await run('vvol vm poweron app01');
+    expect(check(on).met).toBe(true);
+    expect(check({ kind: 'vvol-bound', vm: 'app01' })).toEqual({ met: true, message: "app01's vVols are bound: app01-config at 255:1, app01.vmdk at 255:2, app01.vswp at 255:3" });
+    expect(check({ kind: 'vvol-bound', vm: 'app01', count: 0 }).message).toBe(
+      'app01 still has 3 vVol(s) bound (app01-config at 255:1, app01.vmdk at 255:2, app01.vswp at 255:3): power it off (vvol vm poweroff app01), which unbinds them',
+    );
+    expect(check({ kind: 'vvol-vm', name: 'app01', exists: false }).message).toBe('app01 still exists (poweredOn): vvol vm delete app01 (power it off first)');
+    await run('vvol vm poweroff app01');
+    await run('vvol vm delete app01');
+    expect(check({ kind: 'vvol-vm', name: 'app01', exists: false }).met).toBe(true);
+    expect(check({ kind: 'vvol-bound', vm: 'app01', count: 0 })).toEqual({ met: true, message: 'there is no vVol VM named app01, so none of its vVols is bound' });
+    expect(check({ kind: 'vvol-bound', vm: 'app01' }).message).toMatch(/^there is no vVol VM named app01/);
+  });
+
+  it('vvol-policy, vvol-compliance and vvol-iops follow a policy edit, its re-application and an override', async () => {
+    const { check, run } = await session();
+    const policy = { kind: 'vvol-policy', name: 'gold-db', rules: ['iopsLimit=2000', 'snapshotsAllowed'], minVersion: 2 };
+    expect(check(policy).message).toBe('there is no storage policy named "gold-db" (policies: VVol No Requirements Policy): vvol policy create gold-db --rule CAP=VALUE ...');
+    await run('vvol policy create gold-db --rule iopsLimit=1000 --rule snapshotsAllowed=true');
+    expect(check(policy).message).toBe('"gold-db" version 1: snapshotsAllowed=true, iopsLimit=1000; it should have iopsLimit=2000 (vvol policy set gold-db --rule ...)');
+    await run('vvol vm create db02 --container vvol-gold --policy gold-db --disk 1g');
+    const compliant = { kind: 'vvol-compliance', vm: 'db02', state: 'compliant' };
+    expect(check(compliant)).toEqual({ met: true, message: 'db02\'s 2 vVols are compliant with "gold-db" version 1' });
+    const iops = { kind: 'vvol-iops', vm: 'db02', iops: 800, within: 10 };
+    expect(check(iops).message).toBe('the array limits db02.vmdk to 1000 IOPS, not 800: override the rule for this VM (vvol vm policy db02 --override iopsLimit=800) or change its policy and apply it again');
+    await run('vvol vm policy db02 --override iopsLimit=800');
+    expect(check({ kind: 'vvol-vm', name: 'db02', overrides: ['iopsLimit=800'] }).met).toBe(true);
+    expect(check({ kind: 'vvol-vm', name: 'db02', overrides: ['iopsLimit=900'] }).message).toMatch(/db02 overrides iopsLimit=800 of its policy; it should override iopsLimit=900/);
+    expect(check(iops).message).toMatch(/no fio job has finished on db02's disk 0 yet/);
+    await run('vvol vm poweron db02');
+    await run('fio --name short --vm db02 --rw randread --bs 4k --iodepth 8 --number_ios 100');
+    expect(check(iops).message).toBe("db02's last fio job on disk 0 did 100 commands: run at least 500 (a longer --runtime) so its rate means something");
+    await run('fio --name db --vm db02 --rw randread --bs 4k --iodepth 8 --runtime 1s');
+    expect(check(iops)).toEqual({ met: true, message: expect.stringMatching(/^db02's last fio job on disk 0 ran at (7[6-9]\d|8[0-3]\d) IOPS; the array limits db02.vmdk to 800 IOPS$/) });
+    expect(check({ kind: 'vvol-iops', vm: 'db02', within: 10 }).met).toBe(true); // without iops: the limit the array applies
+    // Background jobs count too, read from their handles.
+    await run('fio --name bg --vm db02 --rw randread --bs 4k --iodepth 8 --runtime 1s &');
+    await run('wait');
+    expect(check(iops).met).toBe(true);
+
+    await run('vvol policy set gold-db --rule iopsLimit=2000');
+    expect(check(policy).met).toBe(true);
+    expect(check(compliant).met).toBe(true); // db02's override of iopsLimit hides the policy's new value
+    await run('vvol policy set gold-db --rule snapshotRetention=3');
+    expect(check(compliant).message).toBe(
+      'db02.vmdk is outOfDate (snapshotRetention: the array applies nothing, the policy asks 3); the goal is compliant: apply the policy again (vvol vm policy db02) so the array runs the vVols with its current rules',
+    );
+    expect(check({ ...compliant, state: 'outOfDate' }).message).toMatch(/^db02-config is compliant; the goal is outOfDate/);
+    await run('vvol vm policy db02');
+    expect(check(compliant).met).toBe(true);
+    expect(check(iops).met).toBe(true); // the override still wins over the policy's 2000
+    await run('vvol policy set gold-db --rule replication=sync');
+    expect(check(compliant).message).toMatch(/^db02-config is noncompliant \(replication=sync: the container offers replication none\/async\), db02.vmdk is noncompliant/);
   });
 });

@@ -3,7 +3,8 @@
 // PSP, Round Robin, Fixed, working paths), goals-paths.ts (paths, claim rules, devices, LUN owner),
 // goals-io.ts (statistics, balance, shares, queues, verify), goals-events.ts (APD, PDL, commands run),
 // goals-plugins.ts (the learner's plugins: loaded, owning a device, a path's share of the commands,
-// an ALUA group's state and who set it).
+// an ALUA group's state and who set it), goals-vvol.ts (vVol VMs, bindings, compliance, storage
+// policies, a vVol disk's rate against its IOPS limit).
 
 import type { Host } from '../host';
 import type { GoalContext } from './context';
@@ -12,6 +13,7 @@ import type { GoalChecker, GoalKind, GoalResult, GoalSpec } from './goal-types';
 import { apdSeenGoal, pdlSeenGoal, ranGoal } from './goals-events';
 import { deviceQueueGoal, ioBalanceGoal, noLostWritesGoal, sharesGoal, statGoal } from './goals-io';
 import { aluaGroupGoal, deviceOwnerGoal, pathShareGoal, pluginGoal } from './goals-plugins';
+import { vvolBoundGoal, vvolComplianceGoal, vvolIopsGoal, vvolPolicyGoal, vvolVmGoal } from './goals-vvol';
 import { claimRuleGoal, devicePathsGoal, deviceStatusGoal, lunOwnerGoal, pathHiddenGoal, pathStateGoal } from './goals-paths';
 import { pspGoal, preferredPathGoal, rrConfigGoal, satpDefaultPspGoal, satpGoal, workingPathGoal } from './goals-policy';
 
@@ -24,6 +26,7 @@ export const GOAL_KINDS: ReadonlyMap<string, GoalKind> = new Map(
     statGoal, ioBalanceGoal, sharesGoal, deviceQueueGoal, noLostWritesGoal,
     apdSeenGoal, pdlSeenGoal, ranGoal,
     pluginGoal, deviceOwnerGoal, pathShareGoal, aluaGroupGoal,
+    vvolVmGoal, vvolBoundGoal, vvolComplianceGoal, vvolPolicyGoal, vvolIopsGoal,
   ].map((k) => [k.kind, k]),
 );
 
