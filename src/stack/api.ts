@@ -1,11 +1,11 @@
 // The worker API: everything the lab (and the end-to-end tests) may ask of the stack.
 // The lab imports only types from here; the stack runs behind comlink in a module worker.
 
-import type { JobSnapshot, JobState, LabSnapshot } from './workbench/snapshot';
+import type { JobSnapshot, JobState, LabSnapshot, VvolSnapshot, VvolsSnapshot, VvolVmSnapshot } from './workbench/snapshot';
 import type { StatsFrame } from './workbench/frames';
 import type { Speed } from './workbench/time-control';
 
-export type { JobSnapshot, JobState, LabSnapshot, StatsFrame, Speed };
+export type { JobSnapshot, JobState, LabSnapshot, StatsFrame, Speed, VvolSnapshot, VvolsSnapshot, VvolVmSnapshot };
 
 export type Personality = 'active-active' | 'active-passive' | 'alua';
 

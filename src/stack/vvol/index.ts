@@ -14,6 +14,11 @@ export function vvols(host: Host): VvolDaemon {
   return daemon;
 }
 
+/** The host's vVol daemon if something has made it already, else undefined (makes nothing: read-only views). */
+export function existingVvols(host: Host): VvolDaemon | undefined {
+  return daemons.get(host);
+}
+
 /** Whether the host has a vVol VM of this name (without making the daemon for a host that has none). */
 export function hasVvolVm(host: Host, name: string): boolean {
   return daemons.get(host)?.vms.has(name) ?? false;

@@ -5,6 +5,13 @@ import type { PluginFault, PluginInfo } from '../api';
 import type { Host } from '../host';
 import type { AluaState, PathState } from '../plugin-api';
 import { describeMatches } from '../psa/claim-rules';
+import { existingVvols } from '../vvol';
+import { CAPABILITY_NAMES, CapabilityProfile, formatRules, type RuleValue } from '../vvol/capabilities';
+import type { ComplianceStatus } from '../vvol/compliance';
+import { DEFAULT_POLICY } from '../vvol/policy';
+import type { ProtocolEndpoint } from '../vvol/protocol-endpoint';
+import { HOST_ID, type VvolDaemon } from '../vvol/vvold';
+import type { VirtualVolume } from '../vvol/vvol';
 
 export interface TopologySnapshot {
   adapters: { name: string; transport: string; driver: string; queueDepth: number; wwpn: string; up: boolean; linkUp: boolean }[];
@@ -72,6 +79,72 @@ export interface JobSnapshot {
   ios: number;
 }
 
+/** One vVol of a VM, as the vVols tab lists it. */
+export interface VvolSnapshot {
+  /** "rfc4122." and a UUID. */
+  id: string;
+  /** "web01.vmdk", "web01-config", "web01.vswp", "web01.vmdk@snapshot-1". */
+  name: string;
+  type: 'config' | 'data' | 'swap' | 'memory' | 'snapshot';
+  /** Data vVols and their snapshots: the virtual disk's index. */
+  disk: number | null;
+  sizeBytes: number;
+  bound: boolean;
+  /** Where this host reaches it while bound: "255:1" (PE LUN:secondary id) or "192.168.50.10:/vvol-pe#1"; null when unbound. */
+  binding: string | null;
+  /** The array's IOPS limit on it (0: none). */
+  iopsLimit: number;
+  compliance: ComplianceStatus;
+  /** Why it is not compliant, one line per rule. */
+  complianceReasons: string[];
+}
+
+export interface VvolVmSnapshot {
+  name: string;
+  container: string;
+  array: string;
+  policy: string;
+  /** The VM's overrides of the policy's customisable rules, as "iopsLimit=500" (or "(none)"). */
+  overrides: string;
+  state: 'poweredOn' | 'poweredOff';
+  memoryBytes: number;
+  /** Config, data (disk order), their snapshots, swap, memory. */
+  vvols: VvolSnapshot[];
+}
+
+/**
+ * The host's virtual volumes. Before anything vVol ran (no `vvol` or `esxcli storage vvol` command
+ * yet, `started` false) they are what the scenario configures: the same containers and PEs, empty,
+ * without the ids the VASA provider hands out (the snapshot never starts the vVol daemon).
+ */
+export interface VvolsSnapshot {
+  started: boolean;
+  containers: {
+    name: string;
+    /** "vvol:" and 32 hex digits; '' until started. */
+    id: string;
+    arrays: string[];
+    protocol: 'SCSI' | 'NFS';
+    capacityBytes: number;
+    usedBytes: number;
+    vvolCount: number;
+    /** What the container offers, capability by capability ("iopsLimit: 100..50000"). */
+    offers: string[];
+  }[];
+  protocolEndpoints: {
+    array: string;
+    /** The ALU's LUN (SCSI); null for NFS. */
+    lun: number | null;
+    type: 'SCSI' | 'NFS' | 'NFS4x';
+    /** The PE's device id (SCSI: its NAA id) or server:share (NFS). */
+    id: string;
+    /** vVols bound behind it. */
+    bound: number;
+  }[];
+  policies: { name: string; version: number; rules: Record<string, RuleValue>; text: string; vms: string[] }[];
+  vms: VvolVmSnapshot[];
+}
+
 export interface LabSnapshot {
   nowUs: number;
   topology: TopologySnapshot;
@@ -87,6 +160,8 @@ export interface LabSnapshot {
   pluginFaults: PluginFault[];
   /** The console session's background jobs not yet collected by `wait` (none when not given). */
   jobs: JobSnapshot[];
+  /** Virtual volumes; null when no array of the scenario has vVols. */
+  vvols: VvolsSnapshot | null;
 }
 
 /** The host as plain data; `jobs` are the console session's background jobs (LabSession.jobTable.list()). */
@@ -168,6 +243,98 @@ export function snapshot(host: Host, jobs: JobSnapshot[] = []): LabSnapshot {
     plugins: host.plugins.list(),
     pluginFaults: host.plugins.faults.slice(-10),
     jobs,
+    vvols: vvolsSnapshot(host),
+  };
+}
+
+const GiB = 1024 ** 3;
+
+/** The host's vVols, read without side effects: the daemon's state once made, else the scenario's vVol configuration. */
+export function vvolsSnapshot(host: Host): VvolsSnapshot | null {
+  const d = existingVvols(host);
+  if (d) return fromDaemon(d);
+  const arrays = host.arrays.filter((a) => a.config.vasa);
+  if (arrays.length === 0) return null;
+  return {
+    started: false,
+    containers: arrays.flatMap((a) =>
+      a.config.vasa!.containers.map((c) => ({
+        name: c.name,
+        id: '',
+        arrays: [a.name, ...(c.spans ?? [])],
+        protocol: c.protocol === 'scsi' ? ('SCSI' as const) : ('NFS' as const),
+        capacityBytes: Math.round(c.capacityGiB * GiB),
+        usedBytes: 0,
+        vvolCount: 0,
+        offers: offers(new CapabilityProfile(c.capabilities)),
+      })),
+    ),
+    protocolEndpoints: arrays.flatMap((a) =>
+      a.config.vasa!.protocolEndpoints.map((pe) =>
+        pe.protocol === 'scsi'
+          ? { array: a.name, lun: pe.lun, type: 'SCSI' as const, id: a.lun(pe.lun)?.naaId ?? '', bound: 0 }
+          : { array: a.name, lun: null, type: pe.version === 'NFSv4.1' ? ('NFS4x' as const) : ('NFS' as const), id: `${pe.server}:${pe.share}`, bound: 0 },
+      ),
+    ),
+    policies: [{ name: DEFAULT_POLICY, version: 1, rules: {}, text: formatRules({}), vms: [] }],
+    vms: [],
+  };
+}
+
+function offers(profile: CapabilityProfile): string[] {
+  return CAPABILITY_NAMES.map((n) => `${n}: ${profile.describe(n)}`);
+}
+
+function peType(pe: ProtocolEndpoint): 'SCSI' | 'NFS' | 'NFS4x' {
+  if (pe.kind === 'scsi') return 'SCSI';
+  return pe.nfs!.config.version === 'NFSv4.1' ? 'NFS4x' : 'NFS';
+}
+
+function fromDaemon(d: VvolDaemon): VvolsSnapshot {
+  const vvol = (v: VirtualVolume): VvolSnapshot => {
+    const b = v.bindings.get(HOST_ID);
+    const c = d.compliance(v);
+    return {
+      id: v.id,
+      name: v.name,
+      type: v.isSnapshot ? 'snapshot' : v.type,
+      disk: v.disk ?? null,
+      sizeBytes: v.sizeBytes,
+      bound: v.bound,
+      binding: b ? b.text : null,
+      iopsLimit: v.unit.iopsLimit,
+      compliance: c.status,
+      complianceReasons: [...c.reasons],
+    };
+  };
+  return {
+    started: true,
+    containers: d.containers.map((c) => ({
+      name: c.name,
+      id: c.id,
+      arrays: c.arrays.map((a) => a.name),
+      protocol: c.protocol === 'scsi' ? 'SCSI' : 'NFS',
+      capacityBytes: c.capacityBytes,
+      usedBytes: c.usedBytes,
+      vvolCount: c.vvols.size,
+      offers: offers(c.profile),
+    })),
+    protocolEndpoints: d.providers.flatMap((p) =>
+      p.arrays.flatMap((a) =>
+        a.pes.map((pe) => ({ array: a.name, lun: pe.kind === 'scsi' ? pe.aluNumber : null, type: peType(pe), id: pe.id, bound: pe.bound.size })),
+      ),
+    ),
+    policies: d.policies.all.map((p) => ({ name: p.name, version: p.version, rules: { ...p.rules } as Record<string, RuleValue>, text: p.text, vms: d.usersOf(p) })),
+    vms: [...d.vms.values()].map((vm) => ({
+      name: vm.name,
+      container: vm.container.name,
+      array: vm.config.array.name,
+      policy: vm.policy.name,
+      overrides: formatRules(vm.overrides),
+      state: vm.powered ? 'poweredOn' : 'poweredOff',
+      memoryBytes: vm.memoryBytes,
+      vvols: vm.vvols.map(vvol),
+    })),
   };
 }
 
