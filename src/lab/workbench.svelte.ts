@@ -53,7 +53,11 @@ export class Workbench {
   /** The console history as the stack keeps it (restored with the lab). */
   async loadHistory(): Promise<void> {
     try {
-      this.history = await this.api.consoleHistory();
+      const typedMeanwhile = this.history;
+      const kept = await this.api.consoleHistory();
+      // Lines typed while the history was on its way are newer than it (unless it has them already).
+      const fresh = typedMeanwhile.filter((line) => !kept.includes(line));
+      this.history = [...kept, ...fresh].slice(-500);
     } catch (e) {
       this.print('error', `console history: ${errorText(e)}`);
     }
@@ -92,6 +96,7 @@ export class Workbench {
     await this.refresh();
     await this.refreshLessons();
     this.inventory = await this.api.inventory().catch(() => this.inventory);
+    this.history = []; // the replaced lab's history is the one to show, not this page's
     await this.loadHistory();
   }
 
