@@ -6,7 +6,7 @@
 import type { JobSnapshot, JobState } from '../workbench/snapshot';
 import type { FioHandle } from './fio';
 
-export interface JobResult {
+interface JobResult {
   output: string;
   ok: boolean;
 }

@@ -5,7 +5,7 @@
 import type { Host } from '../host';
 import { table } from './esxcli/format';
 
-export const PLUGIN_USAGE = 'plugin load FILE | plugin list | plugin unload NAME';
+const PLUGIN_USAGE = 'plugin load FILE | plugin list | plugin unload NAME';
 
 /** Reads a plugin file's source by name; throws a clear message when there is none. */
 export type PluginFileReader = (name: string) => Promise<string>;

@@ -9,6 +9,7 @@ import { LogicalDevice } from '../psa/device';
 import type { IoRequest } from '../psa/io-request';
 import type { Mpp } from '../psa/mpp';
 import type { PathImpl } from '../psa/path';
+import { GOOD, outcomeOf } from '../psa/outcome';
 import type { Psa } from '../psa/psa';
 import { HostStatus, Status } from '../scsi/status';
 import type { TimerTarget } from '../sim/clock';
@@ -33,21 +34,6 @@ const APD_POLL_US = 1_000_000;
 const DEVICE_TIMER_APD = 0;
 const DEVICE_TIMER_TRANSITION = 1;
 
-export function outcomeOf(io: IoRequest): CommandOutcome {
-  const cmd = io.cmd;
-  const fixed = cmd.sense[0] === 0x70 || cmd.sense[0] === 0x71;
-  const hasSense = cmd.senseLength > 0;
-  // Frozen: the PSP sees it before the SATP decides on it, and neither may change it for the other.
-  return Object.freeze({
-    host: cmd.hostStatus,
-    status: cmd.status,
-    senseKey: hasSense ? (fixed ? cmd.sense[2] : cmd.sense[1]) & 0x0f : 0,
-    asc: hasSense ? (fixed ? cmd.sense[12] : cmd.sense[2]) : 0,
-    ascq: hasSense ? (fixed ? cmd.sense[13] : cmd.sense[3]) : 0,
-  });
-}
-
-const GOOD: CommandOutcome = Object.freeze({ host: 0, status: 0, senseKey: 0, asc: 0, ascq: 0 });
 const isGood = (o: CommandOutcome) => o.host === HostStatus.OK && o.status === Status.GOOD;
 const isPdl = (o: CommandOutcome) => o.host === HostStatus.OK && o.senseKey === 5 && o.asc === 0x25 && o.ascq === 0;
 

@@ -7,22 +7,7 @@ import type { CommandOutcome, ErrorAction } from '../plugin-api';
 import type { IoRequest } from '../psa/io-request';
 import { HostStatus, SenseKey, Status } from '../scsi/status';
 
-/** The outcome of every good command: one frozen object, so a good completion allocates nothing. */
-export const GOOD: CommandOutcome = Object.freeze({ host: 0, status: 0, senseKey: 0, asc: 0, ascq: 0 });
-
-/** How a command ended, read from its status, host status and sense (fixed or descriptor format). */
-export function outcomeOf(io: IoRequest): CommandOutcome {
-  const cmd = io.cmd;
-  const fixed = cmd.sense[0] === 0x70 || cmd.sense[0] === 0x71;
-  const hasSense = cmd.senseLength > 0;
-  return Object.freeze({
-    host: cmd.hostStatus,
-    status: cmd.status,
-    senseKey: hasSense ? (fixed ? cmd.sense[2] : cmd.sense[1]) & 0x0f : 0,
-    asc: hasSense ? (fixed ? cmd.sense[12] : cmd.sense[2]) : 0,
-    ascq: hasSense ? (fixed ? cmd.sense[13] : cmd.sense[3]) : 0,
-  });
-}
+export { GOOD, outcomeOf } from '../psa/outcome';
 
 export const isGoodIo = (io: IoRequest): boolean => io.cmd.hostStatus === HostStatus.OK && io.cmd.status === Status.GOOD;
 

@@ -10,7 +10,7 @@ import { PluginViolation } from './guard';
 import type { Installed, PluginContext, Supervisor } from './supervisor';
 import { deviceView, IoView, pathOf } from './views';
 
-export class SupervisedPsp implements PspModule {
+class SupervisedPsp implements PspModule {
   readonly name: string;
   readonly description: string;
   /** Set on the first fault: the learner's code is not called again. */
