@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LabSession } from '../../src/stack/cli/script';
 import { Host } from '../../src/stack/host';
+import { succeeds } from './lab-lines';
 
 const AA0 = 'naa.600140500aaa00030000000000000000'; // db01's disk 1: A/A array LUN 0, 2 paths
 const AA1 = 'naa.600140500aaa00030000000000000001';
@@ -21,11 +22,7 @@ async function session(files: Record<string, string> = {}): Promise<LabSession> 
 
 const fixture = (name: string) => readFile(join(FIXTURES, name), 'utf8');
 
-async function run(s: LabSession, line: string): Promise<string> {
-  const r = await s.run(line);
-  expect(r.ok, `${line}\n${r.output}`).toBe(true);
-  return r.output;
-}
+const run = succeeds;
 
 /** What a learner types to give the A/A array to their MPP. */
 async function giveArray(s: LabSession, plugin: string): Promise<void> {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LabSession } from '../../src/stack/cli/script';
 import { Host } from '../../src/stack/host';
+import { succeeds } from './lab-lines';
 
 const AA0 = 'naa.600140500aaa00030000000000000000'; // db01's disk 1: A/A array, 2 paths
 const FIXTURES = 'tests/fixtures/plugins';
@@ -18,11 +19,7 @@ async function session(dir = FIXTURES): Promise<LabSession> {
   return new LabSession(host, (name) => readFile(join(dir, name), 'utf8'));
 }
 
-async function run(s: LabSession, line: string): Promise<string> {
-  const r = await s.run(line);
-  expect(r.ok, `${line}\n${r.output}`).toBe(true);
-  return r.output;
-}
+const run = succeeds;
 
 const psp = (s: LabSession) => s.host.nmp.device(AA0)!.psp.name;
 

@@ -6,6 +6,7 @@ import data from '../../src/stack/scenario/classroom.json' with { type: 'json' }
 import { LabSession } from '../../src/stack/cli/script';
 import { Host } from '../../src/stack/host';
 import { parseScenario } from '../../src/stack/scenario/validate';
+import { fails, succeeds } from './lab-lines';
 
 const PE = 'naa.600140500aba000400000000000000ff';
 const NFS_PE = '192.168.50.10:/vvol-pe';
@@ -17,17 +18,8 @@ beforeEach(async () => {
   s = new LabSession(host);
 });
 
-async function ok(line: string): Promise<string> {
-  const r = await s.run(line);
-  expect(r.ok, `${line}\n${r.output}`).toBe(true);
-  return r.output;
-}
-
-async function fail(line: string): Promise<string> {
-  const r = await s.run(line);
-  expect(r.ok, `${line} should fail\n${r.output}`).toBe(false);
-  return r.output;
-}
+const ok = (line: string) => succeeds(s, line);
+const fail = (line: string) => fails(s, line);
 
 /** Records as id → { key: value }, in order. */
 function parseRecords(text: string): Map<string, Record<string, string>> {

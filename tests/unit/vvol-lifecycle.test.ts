@@ -9,6 +9,7 @@ import { LabSession } from '../../src/stack/cli/script';
 import { Host } from '../../src/stack/host';
 import { vvols } from '../../src/stack/vvol';
 import type { VvolVolume } from '../../src/stack/vvol/volume';
+import { fails, succeeds } from './lab-lines';
 
 const PE = 'naa.600140500aba000400000000000000ff'; // vvol-array LUN 255
 const MB = 1024 * 1024;
@@ -20,17 +21,8 @@ beforeEach(async () => {
   s = new LabSession(host);
 });
 
-async function ok(line: string): Promise<string> {
-  const r = await s.run(line);
-  expect(r.ok, `${line}\n${r.output}`).toBe(true);
-  return r.output;
-}
-
-async function fail(line: string): Promise<string> {
-  const r = await s.run(line);
-  expect(r.ok, `${line} should fail\n${r.output}`).toBe(false);
-  return r.output;
-}
+const ok = (line: string) => succeeds(s, line);
+const fail = (line: string) => fails(s, line);
 
 /** Table rows (after the header and dashes) as cells split on runs of 2+ spaces. */
 function rows(text: string): string[][] {
