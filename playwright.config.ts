@@ -16,7 +16,10 @@ function chromiumPath(): string {
   );
 }
 
-const port = 4173;
+// PATHLAB_E2E_PORT and PATHLAB_E2E_DIST let two checkouts (or two people on one machine) run the
+// suite at once without testing each other's build.
+const port = Number(process.env.PATHLAB_E2E_PORT ?? 4173);
+const dist = process.env.PATHLAB_E2E_DIST ?? 'dist';
 // The built page is served from a sub-path, as on a shared static host.
 const base = '/labs/pathlab/';
 
@@ -53,7 +56,7 @@ export default defineConfig({
   ],
   webServer: {
     // Serves the built dist/ under the sub-path (`npm run test:e2e` runs `vite build` first).
-    command: `node scripts/serve-dist.js --port ${port} --base ${base}`,
+    command: `node scripts/serve-dist.js --port ${port} --base ${base} --dir ${dist}`,
     url: `http://127.0.0.1:${port}${base}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

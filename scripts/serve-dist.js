@@ -57,7 +57,8 @@ export function serveStatic({ dir = 'dist', port = 4173, base = '/labs/pathlab/'
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { port: { type: 'string', default: '4173' }, base: { type: 'string', default: '/labs/pathlab/' } } });
-  const server = await serveStatic({ port: Number(values.port), base: values.base });
-  console.log(`dist/ at http://127.0.0.1:${server.address().port}${values.base}`);
+  const options = { port: { type: 'string', default: '4173' }, base: { type: 'string', default: '/labs/pathlab/' }, dir: { type: 'string', default: 'dist' } };
+  const { values } = parseArgs({ options });
+  const server = await serveStatic({ dir: values.dir, port: Number(values.port), base: values.base });
+  console.log(`${values.dir}/ at http://127.0.0.1:${server.address().port}${values.base}`);
 }
