@@ -1,6 +1,10 @@
 // A host: the scenario's hardware wired to the storage stack. Boots the way ESXi does it: load the
 // multipathing plugins, load the claim rules, scan, claim, let the devices appear. Owns the virtual
 // clock and the host's log; everything the console, the page and the tests do goes through here.
+//
+// The scenario's peers are other hosts on the same arrays (a cluster's second ESXi). Each is a
+// whole Host with its own adapters, PSA and NMP, sharing the arrays, the block store and the one
+// virtual clock, so what the two hosts send meets at the arrays in one deterministic order.
 
 import { StorageArray } from './arrays/storage-array';
 import type { BlockStore } from './blockstore/block-store';
@@ -16,7 +20,7 @@ import { LearnerPlugins } from './plugins/learner-plugins';
 import { MaskPath } from './psa/mask-path';
 import { Psa } from './psa/psa';
 import { classroomScenario } from './scenario/classroom';
-import type { Scenario } from './scenario/types';
+import { DEFAULT_HOST_NAME, type PeerHostConfig, type Scenario } from './scenario/types';
 import { sharesValue } from './scenario/validate';
 import { Clock } from './sim/clock';
 
@@ -51,7 +55,6 @@ export interface Vm {
 }
 
 export class Host {
-  readonly clock = new Clock();
   readonly arrays: StorageArray[];
   readonly adapters: HostAdapter[];
   readonly fabrics: Fabric[];
@@ -62,14 +65,24 @@ export class Host {
   readonly plugins: LearnerPlugins = new LearnerPlugins(this);
   readonly vms: Vm[];
   readonly logLines: string[] = [];
+  /** Other hosts on the same arrays (the learner's host holds them; a peer holds none). */
+  readonly peers: Host[] = [];
+  /** Whether this is a peer (another host of the scenario), not the learner's host. */
+  isPeer = false;
+  /** False once the host has crashed (`fault host`): it sends nothing more. */
+  up = true;
+  /** Called when the host crashes, so what runs on it (heartbeats, jobs) stops. */
+  readonly onCrash: (() => void)[] = [];
 
   private constructor(
+    readonly name: string,
     readonly scenario: Scenario,
     readonly seed: number,
     readonly engines: Engines,
     readonly arena: Arena,
     readonly store: BlockStore,
     arrays: StorageArray[],
+    readonly clock: Clock,
   ) {
     this.arrays = arrays;
     for (const array of arrays) array.now = () => this.clock.now;
@@ -109,13 +122,64 @@ export class Host {
     const env = { arena, codec: engines.cdb, store, seed };
     const arrays: StorageArray[] = [];
     for (const config of scenario.arrays) arrays.push(await StorageArray.create(config, env));
-    const host = new Host(scenario, seed, engines, arena, store, arrays);
-    host.psa.loadPlugin(host.maskPath);
-    host.psa.loadPlugin(host.nmp);
-    host.psa.claimRules.load();
-    host.psa.rescan();
+    const host = new Host(scenario.hostName ?? DEFAULT_HOST_NAME, scenario, seed, engines, arena, store, arrays, new Clock());
+    host.start();
+    for (const peer of scenario.peers ?? []) host.peers.push(host.bootPeer(peer));
     host.settle();
     return host;
+  }
+
+  /** Loads the plugins and claim rules, scans and claims: the devices appear as time runs. */
+  private start(): void {
+    this.psa.loadPlugin(this.maskPath);
+    this.psa.loadPlugin(this.nmp);
+    this.psa.claimRules.load();
+    this.psa.rescan();
+  }
+
+  /** A peer booted beside this host: its own adapters in the zones it names, the same arrays and clock. */
+  private bootPeer(config: PeerHostConfig): Host {
+    const fabrics = config.zones.map((zone) => {
+      const fabric = this.scenario.fabrics.find((f) => f.name === zone.fabric)!;
+      return { ...fabric, adapters: zone.adapters, targets: zone.targets ?? fabric.targets };
+    });
+    const scenario: Scenario = { ...this.scenario, hostName: config.name, adapters: config.adapters, fabrics, vms: [], peers: [] };
+    const peer = new Host(config.name, scenario, this.seed, this.engines, this.arena, this.store, this.arrays, this.clock);
+    peer.isPeer = true;
+    peer.start();
+    return peer;
+  }
+
+  /** A host by its name or its name's first label ("esxi02"): this one or a peer. */
+  peer(name: string): Host | undefined {
+    const wanted = name.toLowerCase();
+    return [this, ...this.peers].find((h) => h.name.toLowerCase() === wanted || h.name.split('.')[0].toLowerCase() === wanted);
+  }
+
+  /**
+   * A peer crashes (power lost): its adapters go dark at once, so nothing it had queued or sends
+   * later reaches an array, and what runs on it stops. What it wrote stays on the arrays, its
+   * on-disk heartbeats and locks included: the other hosts must find out from the disk.
+   */
+  crashPeer(peer: Host): void {
+    if (!this.peers.includes(peer)) throw new Error(`${peer.name} is not a peer of ${this.name}`);
+    if (!peer.up) return;
+    peer.up = false;
+    for (const adapter of peer.adapters) adapter.up = false;
+    peer.psa.notifyPathsChanged();
+    peer.log('host: crashed (power lost)');
+    for (const stop of peer.onCrash) stop();
+  }
+
+  /** A crashed peer boots again: a new host from its configuration, with nothing of the old one's memory. */
+  rebootPeer(peer: Host): Host {
+    const index = this.peers.indexOf(peer);
+    if (index < 0) throw new Error(`${peer.name} is not a peer of ${this.name}`);
+    const config = this.scenario.peers!.find((p) => p.name === peer.name)!;
+    const fresh = this.bootPeer(config);
+    this.peers[index] = fresh;
+    this.settle();
+    return fresh;
   }
 
   /** Where an unfinished settle() must still take the clock (0: none). */
@@ -187,6 +251,7 @@ export class Host {
     }
   }
 
+  /** Closes the block store, which the peers share: call it on the learner's host. */
   close(): void {
     this.store.close();
   }

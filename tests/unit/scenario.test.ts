@@ -207,7 +207,7 @@ const broken: [string, (s: Loose) => void, string[]][] = [
   ['fabric target that is an adapter', (s) => s.fabrics[0].targets.push('21:00:00:24:ff:3d:fa:89'), ['fabrics[0].targets[5]: no array target port has WWPN 21:00:00:24:ff:3d:fa:89']],
   ['target port on two fabrics', (s) => s.fabrics[1].targets.push('50:01:40:5a:01:00:00:00'), ['fabrics[1].targets[5]: duplicate target port "50:01:40:5a:01:00:00:00" (first at fabrics[0].targets[0])']],
   ['adapter on two fabrics', (s) => s.fabrics[1].adapters.push('vmhba1'), ['fabrics[1].adapters[1]: duplicate adapter "vmhba1" (first at fabrics[0].adapters[0])']],
-  ['duplicate fabric name', (s) => (s.fabrics[1].name = 'fabric-a'), ['fabrics[1].name: duplicate fabric name "fabric-a" (first at fabrics[0].name)']],
+  ['duplicate fabric name', (s) => (s.fabrics[2].name = 'fabric-a'), ['fabrics[2].name: duplicate fabric name "fabric-a" (first at fabrics[0].name)']],
   ['negative latency', (s) => (s.fabrics[2].latencyUs = -5), ['fabrics[2].latencyUs: must be a number ≥ 0, got -5']],
   ['shares "medium"', (s) => (s.vms[0].shares = 'medium'), ['vms[0].shares: must be an integer 200..4000 or "low", "normal", "high", got "medium"']],
   ['shares below 200', (s) => (s.vms[1].shares = 100), ['vms[1].shares: must be an integer 200..4000 or "low", "normal", "high", got 100']],
@@ -222,7 +222,7 @@ const broken: [string, (s: Loose) => void, string[]][] = [
   ['DSNRO above the device queue depth', (s) => (s.settings.schedNumReqOutstanding = 65), ['settings.schedNumReqOutstanding: must not exceed settings.deviceQueueDepth, got 65 > 64']],
   ['unknown setting', (s) => (s.settings.apdTimeout = 140), ['settings.apdTimeout: unknown key (did you mean "apdTimeoutSec"?)']],
   ['misspelt top-level key', (s) => (s.setings = {}), ['setings: unknown key (did you mean "settings"?)']],
-  ['unknown top-level key', (s) => (s.hosts = []), ['hosts: unknown key (known keys: name, description, seed, adapters, fabrics, arrays, vms, settings)']],
+  ['unknown top-level key', (s) => (s.hosts = []), ['hosts: unknown key (known keys: name, description, hostName, peers, seed, adapters, fabrics, arrays, vms, settings)']],
 ];
 
 describe('broken scenarios', () => {
@@ -246,7 +246,7 @@ describe('broken scenarios', () => {
     }
     expect(error).toBeInstanceOf(ScenarioError);
     const expected = [
-      'typo: unknown key (known keys: name, description, seed, adapters, fabrics, arrays, vms, settings)',
+      'typo: unknown key (known keys: name, description, hostName, peers, seed, adapters, fabrics, arrays, vms, settings)',
       'arrays[1].luns[0].blockSize: must be 512 or 4096, got 1000',
       'fabrics[0].adapters[1]: no adapter named "vmhba9"',
       'vms[2].disks[0]: array "ap-array" has no LUN 7',

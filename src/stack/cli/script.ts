@@ -14,6 +14,9 @@
 //   vmkfstools -L lunreset /vmfs/devices/disks/ID   a LUN reset (task management)
 //   plugin load FILE | list | unload NAME   the learner's own PSP, SATP or MPP (plugins/)
 //   vvol vm|policy|list|bind|unbind|delete|compliance|sg ...   virtual volumes (cli/vvol.ts)
+//   on HOST LINE               runs LINE on another host of the scenario (`on esxi02 esxcli ...`),
+//                              in that host's own console session (its jobs, its esxcli)
+//   fault host HOST / repair host HOST   a peer host crashes (power lost) / boots again
 // A script stops at its first failing line, naming it.
 
 import type { Host } from '../host';
@@ -26,8 +29,11 @@ import { vmkfstools } from './vmkfstools';
 import { parseFioArgs, runFio, runUntilFinished, startFio, type FioHandle } from './fio';
 import { JobTable } from './jobs';
 import { vvolCommand } from './vvol';
+import { labSg } from './lab-sg';
 
-export const SCRIPT_COMMANDS = ['esxcli', 'fio', 'fault', 'repair', 'sleep', 'esxtop', 'jobs', 'kill', 'wait', 'vmkfstools', 'plugin', 'vvol'] as const;
+export const SCRIPT_COMMANDS = ['esxcli', 'fio', 'fault', 'repair', 'sleep', 'esxtop', 'jobs', 'kill', 'wait', 'vmkfstools', 'plugin', 'vvol', 'sg', 'on'] as const;
+
+const ON_USAGE = 'on HOST COMMAND...: runs a command on another host of the scenario, e.g. on esxi02 esxcli storage core device list';
 
 export interface CommandResult {
   output: string;
@@ -45,12 +51,22 @@ export class LabSession {
     return this.jobTable.handles;
   }
 
+  /** The console sessions of the peer hosts, made on first use (`on esxi02 ...`). */
+  private readonly peerSessions = new Map<Host, LabSession>();
+
   constructor(
     readonly host: Host,
     /** Where `plugin load FILE` reads FILE: the lab's plugin files, or the disk beside a script. */
     private readonly readPluginFile?: PluginFileReader,
   ) {
     this.faults = new FaultInjector(host);
+  }
+
+  /** The console session of a peer host (its own jobs and faults); made on first use. */
+  peerSession(peer: Host): LabSession {
+    let session = this.peerSessions.get(peer);
+    if (!session) this.peerSessions.set(peer, (session = new LabSession(peer, this.readPluginFile)));
+    return session;
   }
 
   /** Lines run one at a time, in the order they were asked for, even when callers do not wait. */
@@ -69,6 +85,9 @@ export class LabSession {
   }
 
   private async runNow(line: string): Promise<CommandResult> {
+    // `on HOST LINE` hands the rest of the line, quotes and all, to that host's session.
+    const on = /^\s*on(?:\s+(\S+))?(?:\s+(.*))?$/s.exec(stripComment(line));
+    if (on) return this.runOn(on[1], on[2]);
     let words: string[];
     try {
       words = splitCommandLine(stripComment(line));
@@ -114,6 +133,7 @@ export class LabSession {
         return this.jobTable.kill(args);
       case 'fault':
       case 'repair': {
+        if (args[0] === 'host') return this.hostFault(args.slice(1), command === 'repair');
         const message = this.faults.apply(args, command === 'repair');
         this.host.settle();
         return { output: message, ok: true };
@@ -134,9 +154,52 @@ export class LabSession {
         return pluginCommand(this.host, args, this.readPluginFile);
       case 'vvol':
         return vvolCommand(this.host, args);
+      case 'sg':
+        return labSg(this.host, args);
       default:
         return { output: `unknown command '${command}': use ${SCRIPT_COMMANDS.join(', ')}`, ok: false };
     }
+  }
+
+  private async runOn(name: string | undefined, line: string | undefined): Promise<CommandResult> {
+    if (name === undefined || line === undefined || line.trim() === '') return { output: ON_USAGE, ok: false };
+    const target = this.host.peer(name);
+    if (!target) return { output: `on: no host ${name}; hosts: ${this.hostNames()}`, ok: false };
+    if (target === this.host) return this.runNow(line);
+    if (!target.up) return { output: `on: ${target.name} is down (fault host): repair host ${name} boots it`, ok: false };
+    const result = await this.peerSession(target).run(line);
+    await this.host.finishSettling();
+    return result;
+  }
+
+  /** `fault host NAME` crashes a peer (its jobs stop with it); `repair host NAME` boots it again. */
+  private hostFault(args: string[], repair: boolean): CommandResult {
+    const verb = repair ? 'repair' : 'fault';
+    if (args.length !== 1) return { output: `${verb} host needs a host name: ${verb} host esxi02`, ok: false };
+    const peer = this.host.peer(args[0]);
+    if (!peer) return { output: `${verb} host: no host ${args[0]}; hosts: ${this.hostNames()}`, ok: false };
+    if (peer === this.host) return { output: `${verb} host: ${peer.name} is the host this console runs on; crash a peer: ${this.peerNames()}`, ok: false };
+    if (repair) {
+      if (peer.up) return { output: `${peer.name} is up`, ok: true };
+      this.peerSessions.delete(peer);
+      const fresh = this.host.rebootPeer(peer);
+      this.host.log(`fault: ${fresh.name} booted`);
+      return { output: `${fresh.name} booted`, ok: true };
+    }
+    if (!peer.up) return { output: `${peer.name} is already down`, ok: true };
+    for (const job of this.peerSessions.get(peer)?.jobs ?? []) job.stop();
+    this.host.crashPeer(peer);
+    this.host.log(`fault: ${peer.name} crashed`);
+    this.host.settle();
+    return { output: `${peer.name} crashed (power lost)`, ok: true };
+  }
+
+  private hostNames(): string {
+    return [this.host, ...this.host.peers].map((h) => h.name.split('.')[0]).join(', ');
+  }
+
+  private peerNames(): string {
+    return this.host.peers.map((h) => h.name.split('.')[0]).join(', ') || 'this scenario has none';
   }
 
   /**

@@ -60,9 +60,29 @@ export interface HostSettings {
   deviceQueueDepth: number;
 }
 
+/**
+ * Another host zoned to the same arrays (a cluster's second ESXi): its own adapters, cabled into the
+ * scenario's fabrics. It shares the arrays, the fabrics' target ports and virtual time with the
+ * learner's host, and runs its own storage stack; the console reaches it with `on NAME ...`.
+ */
+export interface PeerHostConfig {
+  /** Its host name, e.g. "esxi02.pathlab.local" (`on esxi02 ...` takes the first label). */
+  name: string;
+  adapters: AdapterConfig[];
+  /**
+   * Its FC zones: which of its adapters each fabric connects, and to which of the fabric's target
+   * ports (default: all of them). A peer zoned to one array leaves the others to the learner's host.
+   */
+  zones: { fabric: string; adapters: string[]; targets?: string[] }[];
+}
+
 export interface Scenario {
   name: string;
   description?: string;
+  /** The learner's host's name (default DEFAULT_HOST_NAME). */
+  hostName?: string;
+  /** Other hosts sharing the arrays (none by default). */
+  peers?: PeerHostConfig[];
   /** Default seed of the scenario's randomness. */
   seed: number;
   adapters: AdapterConfig[];
@@ -71,6 +91,8 @@ export interface Scenario {
   vms: VmConfig[];
   settings: HostSettings;
 }
+
+export const DEFAULT_HOST_NAME = 'esxi01.pathlab.local';
 
 export const DEFAULT_SETTINGS: HostSettings = {
   apdTimeoutSec: 140,

@@ -7,10 +7,12 @@ import { at, Checker, keysOf } from './check';
 import { checkArrays, type LunIndex } from './validate-arrays';
 import { checkVasaLinks } from './validate-vvol';
 import {
+  DEFAULT_HOST_NAME,
   DEFAULT_SETTINGS,
   type AdapterConfig,
   type FabricConfig,
   type HostSettings,
+  type PeerHostConfig,
   type Scenario,
   type Transport,
   type VmConfig,
@@ -36,7 +38,11 @@ export function sharesValue(shares: VmConfig['shares']): number {
   return typeof shares === 'number' ? shares : SHARES[shares];
 }
 
-const SCENARIO_KEYS = keysOf<Scenario>({ name: 0, description: 0, seed: 0, adapters: 0, fabrics: 0, arrays: 0, vms: 0, settings: 0 });
+const SCENARIO_KEYS = keysOf<Scenario>({ name: 0, description: 0, hostName: 0, peers: 0, seed: 0, adapters: 0, fabrics: 0, arrays: 0, vms: 0, settings: 0 });
+const PEER_KEYS = keysOf<PeerHostConfig>({ name: 0, adapters: 0, zones: 0 });
+const ZONE_KEYS = ['fabric', 'adapters', 'targets'];
+/** A host name as vCenter shows one: DNS labels, the first of which `on NAME` takes. */
+const HOST_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 const ADAPTER_KEYS = keysOf<AdapterConfig>({ name: 0, transport: 0, driver: 0, queueDepth: 0, wwpn: 0, wwnn: 0, description: 0 });
 const FABRIC_KEYS = keysOf<FabricConfig>({ name: 0, adapters: 0, targets: 0, latencyUs: 0 });
 const VM_KEYS = keysOf<VmConfig>({ name: 0, shares: 0, iopsLimit: 0, disks: 0 });
@@ -66,24 +72,28 @@ export function parseScenario(input: unknown): Scenario {
 
   // WWPN -> path of first use, shared by adapters and target ports: a WWPN names one port host-wide.
   const wwpns = new Map<string, string>();
-  const adapters = checkAdapters(c, o.adapters, wwpns);
+  const adapters = checkAdapters(c, 'adapters', o.adapters, wwpns);
   const { arrays, luns, ports } = checkArrays(c, o.arrays, wwpns);
   checkVasaLinks(c, arrays);
   const fabrics = checkFabrics(c, o.fabrics, adapters, ports);
   const vms = checkVms(c, o.vms, luns);
   const settings = checkSettings(c, o.settings);
+  const hostName = o.hostName === undefined ? undefined : c.string('hostName', o.hostName, 'a host name like "esxi01.pathlab.local"', (s) => HOST_NAME.test(s));
+  const peers = o.peers === undefined ? undefined : checkPeers(c, o.peers, fabrics, wwpns, hostName ?? DEFAULT_HOST_NAME);
 
   if (c.problems.length > 0) throw new ScenarioError(c.problems);
   const scenario: Scenario = { name: name as string, seed: seed as number, adapters, fabrics, arrays, vms, settings };
   if (description !== undefined) scenario.description = description;
+  if (hostName !== undefined) scenario.hostName = hostName;
+  if (peers !== undefined) scenario.peers = peers;
   return scenario;
 }
 
-function checkAdapters(c: Checker, value: unknown, wwpns: Map<string, string>): AdapterConfig[] {
+function checkAdapters(c: Checker, listPath: string, value: unknown, wwpns: Map<string, string>): AdapterConfig[] {
   const names = new Map<string, string>();
   const adapters: AdapterConfig[] = [];
-  (c.list('adapters', value) ?? []).forEach((raw, i) => {
-    const path = at('adapters', i);
+  (c.list(listPath, value) ?? []).forEach((raw, i) => {
+    const path = at(listPath, i);
     const o = c.object(path, raw, ADAPTER_KEYS);
     if (!o) return;
     const name = c.string(at(path, 'name'), o.name, 'a name like "vmhba1"', (s) => /^vmhba\d+$/.test(s));
@@ -132,14 +142,55 @@ function checkFabrics(c: Checker, value: unknown, adapters: AdapterConfig[], por
       }),
       targets: members('targets', (p, v) => {
         const wwpn = c.wwn(p, v);
-        if (wwpn === undefined || ports.has(wwpn)) return wwpn;
-        return c.problem(p, `no array target port has WWPN ${wwpn}`);
+        if (wwpn !== undefined && !ports.has(wwpn)) c.problem(p, `no array target port has WWPN ${wwpn}`);
+        return wwpn;
       }),
       latencyUs: c.number(at(path, 'latencyUs'), o.latencyUs, 0) as number,
     };
     fabrics.push(fabric);
   });
   return fabrics;
+}
+
+/** Peer hosts: unique names (not the learner's host's), their own adapters, zones into known fabrics. */
+function checkPeers(c: Checker, value: unknown, fabrics: FabricConfig[], wwpns: Map<string, string>, hostName: string): PeerHostConfig[] {
+  const names = new Map<string, string>([[hostName.split('.')[0].toLowerCase(), 'hostName']]);
+  const peers: PeerHostConfig[] = [];
+  (c.list('peers', value) ?? []).forEach((raw, i) => {
+    const path = at('peers', i);
+    const o = c.object(path, raw, PEER_KEYS);
+    if (!o) return;
+    const name = c.string(at(path, 'name'), o.name, 'a host name like "esxi02.pathlab.local"', (s) => HOST_NAME.test(s));
+    // `on NAME` takes the first label, so first labels must differ too.
+    c.unique(names, name?.split('.')[0].toLowerCase(), at(path, 'name'), 'host name (first label)');
+    const adapters = checkAdapters(c, at(path, 'adapters'), o.adapters, wwpns);
+    const cabled = new Map<string, string>();
+    const zones = (c.list(at(path, 'zones'), o.zones) ?? []).map((rawZone, z) => {
+      const zonePath = at(at(path, 'zones'), z);
+      const zone = c.object(zonePath, rawZone, ZONE_KEYS);
+      const fabric = zone && c.string(at(zonePath, 'fabric'), zone.fabric, 'a fabric name');
+      if (fabric !== undefined && !fabrics.some((f) => f.name === fabric)) c.problem(at(zonePath, 'fabric'), `no fabric named "${fabric}"`);
+      const members = (zone && c.list(at(zonePath, 'adapters'), zone.adapters)) ?? [];
+      const zoned = members.map((v, j) => {
+        const p = at(at(zonePath, 'adapters'), j);
+        const adapter = c.string(p, v, 'an adapter name');
+        if (adapter !== undefined && !adapters.some((a) => a.name === adapter)) c.problem(p, `peer has no adapter named "${adapter}"`);
+        c.unique(cabled, adapter, p, 'adapter');
+        return adapter as string;
+      });
+      // Checked against the fabric as written: a port the fabric itself got wrong is reported there once.
+      const cabledTargets = fabrics.find((f) => f.name === fabric)?.targets;
+      const targets = zone?.targets === undefined ? undefined : (c.list(at(zonePath, 'targets'), zone.targets) ?? []).map((v, j) => {
+        const p = at(at(zonePath, 'targets'), j);
+        const wwpn = c.wwn(p, v);
+        if (wwpn !== undefined && cabledTargets && !cabledTargets.includes(wwpn)) c.problem(p, `fabric "${fabric}" has no target port ${wwpn}`);
+        return wwpn as string;
+      });
+      return targets === undefined ? { fabric: fabric as string, adapters: zoned } : { fabric: fabric as string, adapters: zoned, targets };
+    });
+    peers.push({ name: name as string, adapters, zones });
+  });
+  return peers;
 }
 
 function checkVms(c: Checker, value: unknown, luns: LunIndex): VmConfig[] {

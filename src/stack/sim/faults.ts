@@ -176,7 +176,9 @@ export class FaultInjector {
 
   private done(message: string, connectivity: boolean): string {
     this.host.log(`fault: ${message}`);
-    if (connectivity) this.host.psa.notifyPathsChanged();
+    // The fabric's RSCN reaches every host logged in to it, the peers that share the arrays too.
+    // The fabric's RSCN reaches every host logged in to it, the peers that share the arrays too.
+    if (connectivity) for (const h of [this.host, ...this.host.peers]) if (h.up) h.psa.notifyPathsChanged();
     return message;
   }
 
