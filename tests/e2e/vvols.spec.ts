@@ -1,9 +1,10 @@
 import { test, expect } from '@playwright/test';
-import { openLab, shot } from './lab-page';
+import { openLab, ready, shot } from './lab-page';
 
 // The vVols tab, driven with the mouse: the form and the buttons are `vvol ...` console lines,
 // echoed in the console, and the VM's vVols (bindings, snapshots, compliance) come back in the
 // snapshot. A VM too big for its container fails with the container's message and leaves nothing.
+// The VMs, their vVols and bindings are part of the saved lab: a reload shows them again.
 
 test('the vVols tab creates a VM with a policy, powers it on, snapshots it and shows its vVols', async ({ page, baseURL }, info) => {
   test.setTimeout(90_000);
@@ -101,5 +102,46 @@ test('a VM bigger than its container fails with a clear message and shows nothin
   await expect(panel.getByRole('region', { name: 'vVol VM big01' })).toBeVisible();
   await expect(alert).toHaveCount(0);
   await shot(page, info, 'vvols-bad-input');
+  await lab.verifyClean();
+});
+
+test('a VM made in the vVols tab, its policy and its bindings are still there after a reload', async ({ page, baseURL }, info) => {
+  test.setTimeout(90_000);
+  const lab = await openLab(page, baseURL, { sandbox: true });
+  await page.getByRole('tab', { name: 'vVols', exact: true }).click();
+  let panel = page.getByRole('tabpanel');
+  await lab.type('vvol policy create silver --rule iopsLimit=800');
+  const form = panel.getByRole('group', { name: 'Create VM' });
+  await form.getByRole('textbox', { name: 'name' }).fill('app02');
+  await form.getByRole('combobox', { name: 'container' }).selectOption('vvol-gold');
+  await form.getByRole('combobox', { name: 'policy' }).selectOption('silver');
+  await form.getByRole('textbox', { name: 'disk sizes' }).fill('4g');
+  await form.getByRole('button', { name: 'Create VM' }).click();
+  await expect(lab.log).toContainText('Created VM app02 on vvol-gold');
+  await panel.getByRole('region', { name: 'vVol VM app02' }).getByRole('button', { name: 'Power on app02' }).click();
+  await expect(panel.getByRole('region', { name: 'vVol VM app02' })).toContainText('poweredOn');
+  await lab.type('vvol list --vm app02');
+  const ids = [...(await lab.lastOutput()).matchAll(/rfc4122\.[0-9a-f-]{36}/g)].map((m) => m[0]);
+  expect(ids).toHaveLength(3); // config, data, swap
+
+  await page.reload();
+  await ready(page);
+  await page.getByRole('tab', { name: 'vVols', exact: true }).click();
+  panel = page.getByRole('tabpanel');
+  const vm = panel.getByRole('region', { name: 'vVol VM app02' });
+  await expect(vm).toContainText('poweredOn');
+  const vvolTable = vm.getByRole('table', { name: 'vvol list --vm app02' });
+  const row = (name: string) => vvolTable.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
+  await expect(row('app02-config')).toContainText(/config\s*4096\s*255:1\s*compliant/);
+  await expect(row('app02.vmdk')).toContainText(/data\s*4096\s*255:2\s*800\s*compliant/);
+  await expect(row('app02.vswp')).toContainText(/swap\s*4096\s*255:3/);
+  await expect(panel.getByRole('table', { name: 'vvol policy list' }).getByRole('row', { name: /silver/ })).toContainText('iopsLimit=800');
+  await expect(panel.getByRole('table', { name: 'esxcli storage vvol storagecontainer list' }).getByRole('row', { name: /vvol-gold/ })).toContainText(/12288/); // 4 GiB config + 4 + 4 swap, in MB
+  // The same vVols, by id; I/O still reaches the bound disk.
+  await lab.type('vvol list --vm app02');
+  expect([...(await lab.lastOutput()).matchAll(/rfc4122\.[0-9a-f-]{36}/g)].map((m) => m[0])).toEqual(ids);
+  await lab.type('fio --vm app02 --rw randwrite --bs 4k --iodepth 4 --size 1m --number_ios 100 --verify');
+  expect(await lab.lastOutput()).toMatch(/^ {2}errors: 0$/m);
+  await shot(page, info, 'vvols-after-reload');
   await lab.verifyClean();
 });

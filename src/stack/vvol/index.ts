@@ -9,6 +9,9 @@ import { VvolDaemon } from './vvold';
 const daemons = new WeakMap<Host, VvolDaemon>();
 
 export function vvols(host: Host): VvolDaemon {
+  // One daemon drives each vVol array's provider; a peer's would take the arrays over from the
+  // learner's host. PathLab models vVols from the learner's host only.
+  if (host.isPeer) throw new Error(`vVols are managed from the learner's host in PathLab, not from ${host.name}`);
   let daemon = daemons.get(host);
   if (!daemon) daemons.set(host, (daemon = new VvolDaemon(host)));
   return daemon;

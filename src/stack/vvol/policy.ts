@@ -25,7 +25,8 @@ export class StoragePolicy {
 export class PolicyCatalog {
   private readonly byName = new Map<string, StoragePolicy>();
 
-  constructor() {
+  /** `changed` is called after every create, edit and delete (the lab saves the policies). */
+  constructor(private readonly changed: () => void = () => {}) {
     this.byName.set(DEFAULT_POLICY, new StoragePolicy(DEFAULT_POLICY, {}));
   }
 
@@ -48,6 +49,19 @@ export class PolicyCatalog {
     if (this.byName.has(name)) throw new Error(`a storage policy named "${name}" already exists`);
     const policy = new StoragePolicy(name, { ...rules });
     this.byName.set(name, policy);
+    this.changed();
+    return policy;
+  }
+
+  /** The learner's policies, without vSphere's built-in one. */
+  get userPolicies(): StoragePolicy[] {
+    return this.all.filter((p) => p.name !== DEFAULT_POLICY);
+  }
+
+  /** A saved policy made again, at its saved version (its vVols' "out of date" is kept). */
+  restore(name: string, rules: Requirements, version: number): StoragePolicy {
+    const policy = this.create(name, rules);
+    policy.version = version;
     return policy;
   }
 
@@ -64,6 +78,7 @@ export class PolicyCatalog {
     if (CAPABILITY_NAMES.some((n) => rules[n] !== policy.rules[n])) {
       policy.rules = rules;
       policy.version++;
+      this.changed();
     }
     return policy;
   }
@@ -73,6 +88,7 @@ export class PolicyCatalog {
     if (name === DEFAULT_POLICY) throw new Error(`"${DEFAULT_POLICY}" is vSphere's built-in policy: it cannot be deleted`);
     if (usedBy.length > 0) throw new Error(`policy "${name}" is in use by ${usedBy.join(', ')}`);
     this.byName.delete(name);
+    this.changed();
   }
 }
 

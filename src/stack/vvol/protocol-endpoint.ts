@@ -51,6 +51,26 @@ class SecondaryIds {
     return this.next <= MAX_SECONDARY_ID ? this.next++ : undefined;
   }
 
+  /**
+   * Takes a given id (a binding restored after a reload). Ids below it that are neither taken nor
+   * free become free, so later binds get the same ids they would have got without the reload.
+   */
+  claim(id: number): boolean {
+    if (id >= this.next) {
+      for (let gap = this.next; gap < id; gap++) this.give(gap);
+      this.next = id + 1;
+      return true;
+    }
+    const at = this.free.indexOf(id);
+    if (at < 0) return false;
+    const last = this.free.pop()!;
+    if (at < this.free.length) {
+      this.free[at] = last;
+      this.free.sort((a, b) => a - b); // a sorted array is a heap; restores are rare
+    }
+    return true;
+  }
+
   give(id: number): void {
     const h = this.free;
     h.push(id);
@@ -104,6 +124,14 @@ export class ProtocolEndpoint {
   bind(vvol: VirtualVolume, host: string, initiators: ReadonlySet<string>): Binding {
     const id = this.ids.take();
     if (id === undefined) throw new Error(`protocol endpoint ${this.id} has ${MAX_SECONDARY_ID} vVols bound: no secondary id is left`);
+    const binding = new Binding(vvol, this, id, host, initiators);
+    this.bound.set(id, binding);
+    return binding;
+  }
+
+  /** Binds at a given secondary id (a binding restored after a reload); undefined if the id is taken. */
+  bindAt(vvol: VirtualVolume, host: string, initiators: ReadonlySet<string>, id: number): Binding | undefined {
+    if (!Number.isInteger(id) || id < 1 || id > MAX_SECONDARY_ID || !this.ids.claim(id)) return undefined;
     const binding = new Binding(vvol, this, id, host, initiators);
     this.bound.set(id, binding);
     return binding;

@@ -16,20 +16,21 @@ import { VvolVolume } from './volume';
 /** Hidden ALU numbers of NFS PEs: above the 14-bit LUN space, so no SCSI LUN can be one. */
 const NFS_ALU_BASE = 0x4000;
 /** vVol LUs are numbered from here: their NAA ids and serial numbers stay apart from real LUNs'. */
-const VVOL_UNIT_BASE = 0x10000;
+export const VVOL_UNIT_BASE = 0x10000;
 
 export class VasaArray implements Conglomerate {
   readonly pes: ProtocolEndpoint[] = [];
   private readonly byAlu = new Map<number, ProtocolEndpoint>();
   /** Provisioned bytes per container, for placement. */
   private readonly charged = new Map<StorageContainer, number>();
-  private units = 0;
+  /** Subsidiary LUs made so far: the next vVol's LU number and block-store key count on from it. */
+  units = 0;
 
   constructor(
     readonly array: StorageArray,
     private readonly store: BlockStore,
-    /** Volume keys carry it, so vVols made in another session never meet old blocks. */
-    private readonly session: string,
+    /** Called when a vVol's written extents change (the lab saves them). */
+    private readonly changed: () => void,
   ) {
     const vasa = array.config.vasa!;
     let nfs = 0;
@@ -60,8 +61,9 @@ export class VasaArray implements Conglomerate {
     return `com.pathlab:${this.array.config.serial.toString(16).padStart(8, '0')}`;
   }
 
+  /** Block-store keys of this array's vVols: the LU number makes each unique for the lab's life. */
   private get keyPrefix(): string {
-    return `vvol.${this.array.config.serial.toString(16)}.${this.session}`;
+    return `vvol.${this.array.config.serial.toString(16)}`;
   }
 
   private add(pe: ProtocolEndpoint): void {
@@ -76,7 +78,24 @@ export class VasaArray implements Conglomerate {
   /** A new subsidiary LU for a vVol of `bytes` (a whole number of 512-byte blocks). */
   newUnit(bytes: number, provisioning: Provisioning, protocol: 'scsi' | 'nfs'): { unit: SubsidiaryUnit; volume: VvolVolume } {
     const number = VVOL_UNIT_BASE + ++this.units;
-    const volume = new VvolVolume(this.store, `${this.keyPrefix}.${number}`);
+    return this.unit(number, new VvolVolume(this.store, `${this.keyPrefix}.${number}`, this.changed), bytes, provisioning, protocol);
+  }
+
+  /** A restored vVol's LU: its saved number, and its saved key so the same blocks read back. */
+  restoredUnit(
+    number: number,
+    key: string,
+    extents: Iterable<number>,
+    bytes: number,
+    provisioning: Provisioning,
+    protocol: 'scsi' | 'nfs',
+  ): { unit: SubsidiaryUnit; volume: VvolVolume } {
+    const volume = new VvolVolume(this.store, key, this.changed, false);
+    volume.restoreExtents(extents);
+    return this.unit(number, volume, bytes, provisioning, protocol);
+  }
+
+  private unit(number: number, volume: VvolVolume, bytes: number, provisioning: Provisioning, protocol: 'scsi' | 'nfs') {
     // Until it is bound, its access states are those of a PE of its protocol.
     const alu = (this.pes.find((p) => p.kind === protocol) ?? this.pes[0]).alu;
     const unit = new SubsidiaryUnit(this.array.config, { lun: number, blocks: Math.ceil(bytes / 512), blockSize: 512, provisioning }, volume, alu);

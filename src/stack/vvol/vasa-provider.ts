@@ -33,8 +33,31 @@ export interface ProviderEnvironment {
   arena: Arena;
   store: BlockStore;
   seed: number;
-  session: string;
   log: (line: string) => void;
+  /** Called whenever the provider's vVols, bindings or counters change (the lab saves them). */
+  changed: () => void;
+}
+
+/** A vVol as the lab saved it, its container, array and parent found again (see vvol-state.ts). */
+export interface RestoredVvol {
+  id: string;
+  type: VvolType;
+  name: string;
+  container: StorageContainer;
+  array: VasaArray;
+  sizeBytes: number;
+  chargeBytes: number;
+  provisioning: Provisioning;
+  lun: number;
+  key: string;
+  extents: number[];
+  vm?: string;
+  disk?: number;
+  snapshotOf?: VirtualVolume;
+  createdUs: number;
+  applied: Requirements;
+  appliedPolicy: string;
+  appliedVersion: number;
 }
 
 export class VasaProvider {
@@ -44,6 +67,8 @@ export class VasaProvider {
   readonly vvols = new Map<string, VirtualVolume>();
   status: 'online' | 'offline' = 'online';
   private readonly random: SeededRandom;
+  /** Numbers drawn from `random` so far: its position, saved so restored ids never come again. */
+  private draws = 0;
   /** Scheduled snapshots taken so far (their names count up). */
   private scheduled = 0;
 
@@ -53,7 +78,7 @@ export class VasaProvider {
     private readonly env: ProviderEnvironment,
   ) {
     this.random = new SeededRandom(env.seed).fork(`vasa|${name}`);
-    for (const array of arrays) this.arrays.push(new VasaArray(array, env.store, env.session));
+    for (const array of arrays) this.arrays.push(new VasaArray(array, env.store, env.changed));
     for (const va of this.arrays) {
       for (const config of va.array.config.vasa!.containers) {
         const spans = (config.spans ?? []).map((n) => this.arrays.find((a) => a.name === n)!);
@@ -69,7 +94,10 @@ export class VasaProvider {
 
   private hex(digits: number): string {
     let s = '';
-    while (s.length < digits) s += this.random.nextU32().toString(16).padStart(8, '0');
+    while (s.length < digits) {
+      s += this.random.nextU32().toString(16).padStart(8, '0');
+      this.draws++;
+    }
     return s.slice(0, digits);
   }
 
@@ -77,6 +105,48 @@ export class VasaProvider {
   private uuid(): string {
     const h = this.hex(32);
     return `rfc4122.${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[parseInt(h[16], 16) & 3]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  }
+
+  // ---- the lab's saved state ----
+
+  /** What the lab saves of the provider itself: the id generator's position, scheduled snapshots taken. */
+  get counters(): { draws: number; scheduled: number } {
+    return { draws: this.draws, scheduled: this.scheduled };
+  }
+
+  /** Moves the id generator on to a saved position (never back) and restores the snapshot count. */
+  restoreCounters(counters: { draws: number; scheduled: number }): void {
+    while (this.draws < counters.draws) {
+      this.random.nextU32();
+      this.draws++;
+    }
+    this.scheduled = Math.max(this.scheduled, counters.scheduled);
+  }
+
+  /** Makes a saved vVol again: same id, LU and blocks; its container counts it, its rules are back on the array. */
+  restore(r: RestoredVvol): VirtualVolume {
+    const { unit, volume } = r.array.restoredUnit(r.lun, r.key, r.extents, r.sizeBytes, r.provisioning, r.container.protocol);
+    const vvol = new VirtualVolume(
+      r.id, r.type, r.name, r.container, r.array, r.sizeBytes, r.chargeBytes, unit, volume, r.vm, r.disk, r.snapshotOf, r.createdUs,
+    );
+    r.container.add(vvol);
+    this.vvols.set(vvol.id, vvol);
+    r.snapshotOf?.snapshots.push(vvol);
+    vvol.applied = { ...r.applied };
+    vvol.appliedPolicy = r.appliedPolicy;
+    vvol.appliedVersion = r.appliedVersion;
+    unit.iopsLimit = vvol.type === 'data' && typeof r.applied.iopsLimit === 'number' ? r.applied.iopsLimit : 0;
+    this.schedule(vvol);
+    return vvol;
+  }
+
+  /** Binds a restored binding again at its PE and secondary id; undefined if that id is taken. */
+  rebind(vvol: VirtualVolume, pe: ProtocolEndpoint, secondaryId: number, host: string, initiators: ReadonlySet<string>): Binding | undefined {
+    const binding = pe.bindAt(vvol, host, initiators, secondaryId);
+    if (!binding) return undefined;
+    vvol.bindings.set(host, binding);
+    vvol.unit.alu = pe.alu;
+    return binding;
   }
 
   // ---- making and deleting ----
@@ -100,6 +170,7 @@ export class VasaProvider {
     );
     r.container.add(vvol);
     this.vvols.set(vvol.id, vvol);
+    this.env.changed();
     return vvol;
   }
 
@@ -122,6 +193,7 @@ export class VasaProvider {
     this.vvols.delete(vvol.id);
     const parent = vvol.snapshotOf;
     if (parent) parent.snapshots.splice(parent.snapshots.indexOf(vvol), 1);
+    this.env.changed();
   }
 
   // ---- binding ----
@@ -155,6 +227,7 @@ export class VasaProvider {
       for (const b of made) this.unbind(b.vvol, host);
       throw e;
     }
+    this.env.changed();
     return made;
   }
 
@@ -163,6 +236,7 @@ export class VasaProvider {
     if (!binding) return undefined;
     binding.pe.unbind(binding);
     vvol.bindings.delete(host);
+    this.env.changed();
     return binding;
   }
 
@@ -257,6 +331,7 @@ export class VasaProvider {
       this.schedule(v);
       if (v.type === 'data') this.prune(v);
     }
+    this.env.changed();
   }
 
   /** (Re)starts the vVol's snapshot schedule from its applied snapshotFrequencyMin. */
@@ -268,6 +343,7 @@ export class VasaProvider {
       onTimer: () => {
         if (v.schedule !== generation || v.deleted) return;
         const name = `scheduled-${++this.scheduled}`;
+        this.env.changed();
         this.snapshot([v], name, `scheduled snapshot ${name} of ${v.name}`).then(
           () => this.env.log(`VASA ${this.name}: scheduled snapshot ${name} of ${v.name}`),
           (e: Error) => this.env.log(`VASA ${this.name}: scheduled snapshot of ${v.name} skipped: ${e.message}`),

@@ -1,7 +1,8 @@
 // A vVol's blocks: a volume of the block store, opened on first use (creating ten thousand vVols
 // costs no store work), that remembers which extents were written. The array needs that list for
 // its offloads: a snapshot or a clone copies only written extents, array-side, and a deleted vVol
-// gives exactly those back.
+// gives exactly those back. The list is part of the lab's saved state, so a restored vVol finds
+// its blocks under the same key after a reload.
 
 import { EXTENT_SIZE, type BlockStore, type Volume } from '../blockstore/block-store';
 import type { Arena } from '../memory/arena';
@@ -15,15 +16,28 @@ export class VvolVolume implements Volume {
   constructor(
     private readonly store: BlockStore,
     readonly key: string,
+    /** Called when the list of written extents changes (the lab saves it). */
+    private readonly changed: () => void = () => {},
+    /**
+     * A new vVol's volume must read zeros: blocks the store still has under its key (written by a
+     * vVol the saved lab never recorded, say a save refused by the quota) are given back on open.
+     */
+    private readonly fresh = true,
   ) {}
 
   /** Opens the store's volume (once). */
   open(): Promise<void> {
     if (this.inner) return Promise.resolve();
     this.opening ??= this.store.open(this.key).then((v) => {
+      if (this.fresh) discardStale(v);
       this.inner = v;
     });
     return this.opening;
+  }
+
+  /** A restored vVol's written extents, as saved. */
+  restoreExtents(extents: Iterable<number>): void {
+    for (const e of extents) this.extents.add(e);
   }
 
   map(first: number, count: number, forWrite: boolean, table: number): Promise<void> | null {
@@ -32,16 +46,20 @@ export class VvolVolume implements Volume {
   }
 
   written(first: number, count: number): void {
+    const before = this.extents.size;
     for (let i = first; i < first + count; i++) this.extents.add(i);
+    if (this.extents.size !== before) this.changed();
     this.inner?.written(first, count);
   }
 
   deallocate(first: number, count: number): void {
+    const before = this.extents.size;
     if (this.extents.size < count) {
       for (const e of this.extents) if (e >= first && e < first + count) this.extents.delete(e);
     } else {
       for (let i = first; i < first + count; i++) this.extents.delete(i);
     }
+    if (this.extents.size !== before) this.changed();
     this.inner?.deallocate(first, count);
   }
 
@@ -62,6 +80,15 @@ export class VvolVolume implements Volume {
   release(): void {
     for (const e of [...this.extents].sort((a, b) => a - b)) this.deallocate(e, 1);
   }
+}
+
+/** A 64 TiB vVol's extents: no stale extent lies beyond. */
+const MAX_EXTENTS = (64 * 1024 ** 4) / EXTENT_SIZE;
+
+/** Gives back every extent a just-opened store volume holds (none, unless blocks were orphaned). */
+function discardStale(volume: Volume): void {
+  const CHUNK = 4096;
+  for (let first = 0; volume.allocatedExtents() > 0 && first < MAX_EXTENTS; first += CHUNK) volume.deallocate(first, CHUNK);
 }
 
 async function mapped(volume: Volume, extent: number, forWrite: boolean, table: number): Promise<void> {

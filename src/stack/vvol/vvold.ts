@@ -54,7 +54,12 @@ export interface VvolIoTarget {
 
 export class VvolDaemon {
   readonly providers: VasaProvider[] = [];
-  readonly policies = new PolicyCatalog();
+  /** Counts every change to what the lab saves of vVols, so the lab re-captures them only after one. */
+  revision = 0;
+  private readonly changed = (): void => {
+    this.revision++;
+  };
+  readonly policies = new PolicyCatalog(this.changed);
   readonly vms = new Map<string, VvolVm>();
   /** NFS protocol endpoints, mounted. */
   readonly mounts = new Map<ProtocolEndpoint, NfsMount>();
@@ -73,13 +78,10 @@ export class VvolDaemon {
       list.push(array);
       byProvider.set(vasa.provider, list);
     }
-    // IndexedDB keeps blocks across reloads while vVols live in memory: a session tag in the volume
-    // keys keeps a new vVol from meeting an old one's blocks. Memory stores need none.
-    const session = host.store.kind === 'memory' ? 'm' : Date.now().toString(36);
     for (const [name, arrays] of byProvider) {
       this.providers.push(
         new VasaProvider(name, arrays, {
-          clock: host.clock, arena: host.arena, store: host.store, seed: host.seed, session, log: (line) => host.log(line),
+          clock: host.clock, arena: host.arena, store: host.store, seed: host.seed, log: (line) => host.log(line), changed: this.changed,
         }),
       );
     }
@@ -214,6 +216,7 @@ export class VvolDaemon {
       if (m >= 0) owner.memory.splice(m, 1);
       if (owner.swap === vvol) owner.swap = undefined;
     }
+    this.changed();
     this.log(`deleted vVol ${vvol.id} (${vvol.name})`);
   }
 
@@ -247,6 +250,7 @@ export class VvolDaemon {
     const vm = new VvolVm(name, container, policy, overrides, memory, reservation, made[0], made.slice(1));
     provider.apply(made, (v) => rulesFor(v, vm.rules), policy.name, policy.version);
     this.vms.set(name, vm);
+    this.changed();
     this.log(`created VM ${name} on ${container.name} (array ${array.name}) with policy "${policy.name}": ${made.length} vVols`);
     return vm;
   }
@@ -274,9 +278,8 @@ export class VvolDaemon {
     }
     vm.swap = swap;
     vm.powered = true;
-    const devices = [...new Set(bindings.map((b) => this.deviceOf(b)).filter((d): d is LogicalDevice => d !== undefined))];
-    for (const d of devices) d.openCount++;
-    this.opened.set(vm, devices);
+    this.holdPeDevices(vm, bindings);
+    this.changed();
     this.log(`powered on ${name}: bound ${bindings.map((b) => `${b.vvol.name} at ${b.text}`).join(', ')}`);
     return vm;
   }
@@ -292,8 +295,24 @@ export class VvolDaemon {
     vm.powered = false;
     for (const d of this.opened.get(vm) ?? []) d.openCount = Math.max(0, d.openCount - 1);
     this.opened.delete(vm);
+    this.changed();
     this.log(`powered off ${name}: its vVols are unbound, its swap vVol deleted`);
     return vm;
+  }
+
+  /**
+   * A VM the lab saved is back (see vvol-state.ts): recorded, and if it was running its bound vVols'
+   * PE devices are held open again, as power-on left them.
+   */
+  adopt(vm: VvolVm): void {
+    this.vms.set(vm.name, vm);
+    if (vm.powered) this.holdPeDevices(vm, vm.running.map((v) => v.bindings.get(HOST_ID)).filter((b): b is Binding => b !== undefined));
+  }
+
+  private holdPeDevices(vm: VvolVm, bindings: Binding[]): void {
+    const devices = [...new Set(bindings.map((b) => this.deviceOf(b)).filter((d): d is LogicalDevice => d !== undefined))];
+    for (const d of devices) d.openCount++;
+    this.opened.set(vm, devices);
   }
 
   /** Fio jobs still running on the VM's disks keep it on. */
@@ -329,6 +348,7 @@ export class VvolDaemon {
     }
     if (memory) vm.memory.push(memory);
     vm.snapshotsTaken++;
+    this.changed();
     this.log(`snapshot ${snap} of ${name}: ${made.length} data vVol(s) copied inside array ${vm.config.array.name}${memory ? ', memory saved' : ''}`);
     return memory ? [...made, memory] : made;
   }
@@ -347,6 +367,7 @@ export class VvolDaemon {
     const vm = new VvolVm(newName, src.container, src.policy, { ...src.overrides }, src.memoryBytes, src.reservationBytes, made[0], made.slice(1));
     provider.apply(made, (v) => rulesFor(v, vm.rules), vm.policy.name, vm.policy.version);
     this.vms.set(newName, vm);
+    this.changed();
     this.log(`cloned ${name} to ${newName} inside array ${src.config.array.name}: ${made.length} vVols`);
     return vm;
   }
@@ -362,6 +383,7 @@ export class VvolDaemon {
       provider.delete(v);
     }
     this.vms.delete(name);
+    this.changed();
     this.log(`deleted VM ${name} and its vVols`);
   }
 
@@ -382,6 +404,7 @@ export class VvolDaemon {
     this.providerOf(vm.container).apply(targets, (v) => rulesFor(v, rules), policy.name, policy.version);
     vm.policy = policy;
     vm.overrides = overrides;
+    this.changed();
     this.log(`applied policy "${policy.name}" to ${name}`);
     return vm;
   }

@@ -6,6 +6,9 @@ import type { Host } from '../host';
 import type { ClaimRule } from '../psa/claim-rules';
 import type { SatpRule } from '../nmp/satp-rules';
 import type { LessonProgress, PluginFile } from '../api';
+import { existingVvols, vvols } from '../vvol';
+import { captureVvols, restoreVvols, type VvolsState } from '../vvol/vvol-state';
+import { checkVvols } from '../vvol/vvol-state-check';
 
 export const LAB_FORMAT = 'pathlab-lab';
 export const LAB_VERSION = 1;
@@ -33,6 +36,8 @@ export interface LabState {
   openLesson?: string | null;
   /** The learner's plugin files, and those loaded in the sandbox (in load order, loaded again first on restore). */
   plugins?: { files: PluginFile[]; loaded: string[] };
+  /** The vVol world: policies, VMs, vVols and their blocks' keys, bindings (absent: nothing to restore). */
+  vvols?: VvolsState;
 }
 
 /** What the lab keeps beside the host's own state. */
@@ -41,6 +46,8 @@ export type LabExtras = Pick<LabState, 'consoleHistory' | 'lessons' | 'openLesso
 export class LabStateError extends Error {}
 
 export function captureState(host: Host, extras: LabExtras): LabState {
+  // A host that never used vVols has no daemon: nothing to save, and none is made for it.
+  const daemon = existingVvols(host);
   return {
     format: LAB_FORMAT,
     version: LAB_VERSION,
@@ -68,6 +75,7 @@ export function captureState(host: Host, extras: LabExtras): LabState {
     lessons: { ...extras.lessons },
     openLesson: extras.openLesson ?? null,
     plugins: extras.plugins ?? { files: [], loaded: host.plugins.loadedFiles() },
+    ...(daemon ? { vvols: captureVvols(daemon) } : {}),
   };
 }
 
@@ -81,6 +89,9 @@ export function restoreState(host: Host, state: LabState): void {
   host.psa.unclaim([...host.psa.paths]);
   host.psa.rescan();
   host.settle();
+  // vVols once the PE devices exist, and before the faults: bindings and PE devices held open are
+  // restored as they were made, whatever is down now.
+  if (state.vvols) restoreVvols(vvols(host), state.vvols, (line) => host.log(line));
   for (const a of state.faults.adapters) {
     const adapter = host.adapter(a.name);
     if (adapter) Object.assign(adapter, { up: a.up, linkUp: a.linkUp });
@@ -125,8 +136,10 @@ export function checkState(value: unknown): LabState {
   };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('expected an object');
   const v = value as Record<string, unknown>;
-  if (v.format !== LAB_FORMAT) fail(`format is ${JSON.stringify(v.format)}, expected "${LAB_FORMAT}"`);
-  if (v.version !== LAB_VERSION) fail(`version ${JSON.stringify(v.version)} is not supported (this PathLab reads version ${LAB_VERSION})`);
+  // "missing", not JSON.stringify's "undefined", for a field that is not there.
+  const shown = (x: unknown) => (x === undefined ? 'missing' : JSON.stringify(x));
+  if (v.format !== LAB_FORMAT) fail(`format is ${shown(v.format)}, expected "${LAB_FORMAT}"`);
+  if (v.version !== LAB_VERSION) fail(`version ${shown(v.version)} is not supported (this PathLab reads version ${LAB_VERSION})`);
   if (typeof v.scenario !== 'string') fail('scenario must be a name');
   const isArray = (x: unknown, what: string) => Array.isArray(x) || fail(`${what} must be a list`);
   const rules = v.claimRules as Record<string, unknown> | undefined;
@@ -164,5 +177,6 @@ export function checkState(value: unknown): LabState {
     const missing = (plugins.loaded as string[]).filter((n) => !names.has(n));
     if (missing.length > 0) fail(`plugins.loaded names files the lab does not have: ${missing.join(', ')}`);
   }
+  if (v.vvols !== undefined) checkVvols(v.vvols, fail);
   return value as LabState;
 }
