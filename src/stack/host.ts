@@ -67,8 +67,8 @@ export class Host {
   readonly logLines: string[] = [];
   /** Other hosts on the same arrays (the learner's host holds them; a peer holds none). */
   readonly peers: Host[] = [];
-  /** Whether this is a peer (another host of the scenario), not the learner's host. */
-  isPeer = false;
+  /** The learner's host, for a peer (undefined on the learner's host itself). */
+  private learnerHost: Host | undefined;
   /** False once the host has crashed (`fault host`): it sends nothing more. */
   up = true;
   /** Called when the host crashes, so what runs on it (heartbeats, jobs) stops. */
@@ -129,7 +129,10 @@ export class Host {
     return host;
   }
 
-  /** Loads the plugins and claim rules, scans and claims: the devices appear as time runs. */
+  /**
+   * Loads the plugins and claim rules, scans and claims: the devices appear as time runs. (The
+   * VMFS driver starts on first use, vmfs/vmfs.ts: a host that never touches a datastore reads none.)
+   */
   private start(): void {
     this.psa.loadPlugin(this.maskPath);
     this.psa.loadPlugin(this.nmp);
@@ -145,9 +148,20 @@ export class Host {
     });
     const scenario: Scenario = { ...this.scenario, hostName: config.name, adapters: config.adapters, fabrics, vms: [], peers: [] };
     const peer = new Host(config.name, scenario, this.seed, this.engines, this.arena, this.store, this.arrays, this.clock);
-    peer.isPeer = true;
+    peer.learnerHost = this;
     peer.start();
     return peer;
+  }
+
+  /** Whether this is a peer (another host of the scenario), not the learner's host. */
+  get isPeer(): boolean {
+    return this.learnerHost !== undefined;
+  }
+
+  /** Every host of the scenario as it is now, the learner's first (the same list from any of them). */
+  hosts(): Host[] {
+    const learner = this.learnerHost ?? this;
+    return [learner, ...learner.peers];
   }
 
   /** A host by its name or its name's first label ("esxi02"): this one or a peer. */

@@ -10,13 +10,17 @@
 // - path: each path's counters.
 // - vm: the workload layer's per-VM counters (sim/workload.ts): esxtop's v screen; LAT/rd and LAT/wr
 //   are the guest-visible latency (includes the wait for the VM's IOPS limit).
+// - vaai: the device view with its VAAISTATS fields: cumulative counts of the offloads this host sent
+//   (vmfs/disk-io.ts): CLONE_RD/CLONE_WR (EXTENDED COPY from / to the device), CLONE_F, ATS, ATSF
+//   (ATS that failed, a MISCOMPARE included), ZERO, ZERO_F; DELETE and DELETE_F stay 0 (no UNMAP yet).
 
 import type { Host } from '../host';
 import { rates, type CounterSnapshot, type EsxtopRates } from '../psa/stats';
 import { vmCounters, vmSnapshot, type VmCounterSnapshot } from '../sim/workload-host';
+import { vaaiCounters } from '../vmfs/disk-io';
 
-export type EsxtopScreen = 'adapter' | 'device' | 'path' | 'vm';
-export const ESXTOP_SCREENS: readonly EsxtopScreen[] = ['adapter', 'device', 'path', 'vm'];
+export type EsxtopScreen = 'adapter' | 'device' | 'path' | 'vm' | 'vaai';
+export const ESXTOP_SCREENS: readonly EsxtopScreen[] = ['adapter', 'device', 'path', 'vm', 'vaai'];
 
 interface Previous {
   at: number;
@@ -160,6 +164,16 @@ export function esxtop(host: Host, screen: EsxtopScreen): string {
         const latRd = reads > 0 ? (snap.readUs - base.readUs) / reads / 1000 : 0;
         const latWr = writes > 0 ? (snap.writeUs - base.writeUs) / writes / 1000 : 0;
         return [String(1000 + i), vm.name, '-', String(vm.disks.length), String(c.active), String(c.queued), ...rateCells(r), num(latRd), num(latWr), num(r.KAVG), num(r.GAVG)];
+      });
+      break;
+    }
+    case 'vaai': {
+      headers = ['DEVICE', 'CLONE_RD', 'CLONE_WR', 'CLONE_F', 'ATS', 'ATSF', 'ZERO', 'ZERO_F', 'DELETE', 'DELETE_F'];
+      textColumns = 1;
+      const devices = [...host.psa.devices.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      rows = devices.map((device) => {
+        const c = vaaiCounters(host, device.id);
+        return [device.id, ...[c.cloneRd, c.cloneWr, c.cloneF, c.ats, c.atsf, c.zero, c.zeroF, 0, 0].map(String)];
       });
       break;
     }

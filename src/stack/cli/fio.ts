@@ -9,11 +9,13 @@ import { FIO_PERCENTILES, type DirectionStats } from '../sim/latency-log';
 import { Workload } from '../sim/workload';
 import { MAX_BS, MAX_IODEPTH, RW_MODES, type RwMode } from '../sim/workload-options';
 import { hasVvolVm, vvolDevice, vvols } from '../vvol';
+import { fileLockHooks, fileTarget } from '../vmfs/file-io';
 
-export const FIO_USAGE = `Usage: fio (--vm NAME [--disk N] | --device ID) [options]
+export const FIO_USAGE = `Usage: fio (--vm NAME [--disk N] | --device ID | --filename FILE) [options]
   --vm NAME        the VM whose disk the job drives (its world, shares and IOPS limit apply)
   --disk N         the VM's disk (default 0)
   --device ID      any device by id (naa., eui., t10., mpx., vml.); world "fio", shares 1000
+  --filename FILE  a disk on a VMFS volume (/vmfs/volumes/LABEL/NAME.vmdk), under its on-disk lock
   --name NAME      job name (default the VM's name, or "fio")
   --rw MODE        read | write | rw | randread | randwrite | randrw (default read)
   --bs SIZE        bytes per command: 512, 4k, 64k, 1m ... (default 4k)
@@ -47,9 +49,11 @@ export interface FioJobSpec {
   seed: number | undefined;
   /** A vVol VM's disk: the I/O goes to its PE's device with the vVol's secondary id. */
   vvol?: { secondaryId: number; capacityBytes: number; id: string };
+  /** A file on a VMFS volume: the job works on its extent, holding its lock. */
+  file?: { path: string; sizeBytes: number };
 }
 
-const VALUE_OPTIONS = ['vm', 'disk', 'device', 'name', 'rw', 'bs', 'iodepth', 'size', 'runtime', 'number_ios', 'rwmixread', 'rate_iops', 'randseed'];
+const VALUE_OPTIONS = ['vm', 'disk', 'device', 'filename', 'name', 'rw', 'bs', 'iodepth', 'size', 'runtime', 'number_ios', 'rwmixread', 'rate_iops', 'randseed'];
 const ALIASES: Record<string, string> = { readwrite: 'rw', blocksize: 'bs', seed: 'randseed', ios: 'number_ios', 'rate-iops': 'rate_iops' };
 const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 const TIME_UNITS: Record<string, number> = { us: 1, usec: 1, ms: 1000, msec: 1000, '': 1e6, s: 1e6, sec: 1e6, m: 60e6, min: 60e6, h: 3600e6 };
@@ -119,13 +123,15 @@ export function parseFioArgs(argv: string[], host: Host): FioJobSpec {
 
   const vmName = values.get('vm');
   const deviceArg = values.get('device');
-  if (vmName !== undefined && deviceArg !== undefined) fail('device', 'give either --vm or --device, not both');
-  if (vmName === undefined && deviceArg === undefined) throw new Error('fio: --vm NAME or --device ID is required');
+  const filename = values.get('filename');
+  if ([vmName, deviceArg, filename].filter((v) => v !== undefined).length > 1) fail(filename !== undefined ? 'filename' : 'device', 'give either --vm, --device or --filename, only one');
+  if (vmName === undefined && deviceArg === undefined && filename === undefined) throw new Error('fio: --vm NAME or --device ID is required (or --filename FILE, a disk on a VMFS volume)');
   if (values.has('disk') && vmName === undefined) fail('disk', 'only applies with --vm');
   let device;
   let world: string;
   let disk: number | undefined;
   let vvol: FioJobSpec['vvol'];
+  let file: FioJobSpec['file'];
   if (vmName !== undefined && !host.vm(vmName) && hasVvolVm(host, vmName)) {
     // A vVol VM: its disk is a vVol, reached through the protocol endpoint it is bound to.
     disk = values.has('disk') ? parseInteger('disk', values.get('disk')!, 0, Number.MAX_SAFE_INTEGER) : 0;
@@ -148,6 +154,16 @@ export function parseFioArgs(argv: string[], host: Host): FioJobSpec {
     device = d.device;
     if (!device) fail('vm', `${vmName} disk ${disk} (${d.array} LUN ${d.lun}) has no device: its paths are gone or unclaimed`);
     world = d.world;
+  } else if (filename !== undefined) {
+    let target;
+    try {
+      target = fileTarget(host, filename);
+    } catch (e) {
+      fail('filename', (e as Error).message);
+    }
+    device = target.device;
+    world = 'fio';
+    file = { path: filename, sizeBytes: target.sizeBytes };
   } else {
     device = host.psa.device(deviceArg!);
     if (!device) fail('device', `no device "${deviceArg}"`);
@@ -167,8 +183,8 @@ export function parseFioArgs(argv: string[], host: Host): FioJobSpec {
   let size: number | undefined;
   if (values.has('size')) {
     size = parseSize('size', values.get('size')!);
-    const capacity = vvol?.capacityBytes ?? device.capacityBytes;
-    if (size > capacity) fail('size', `${size} is more than the ${vvol ? 'vVol' : 'device'}'s ${capacity} bytes`);
+    const capacity = vvol?.capacityBytes ?? file?.sizeBytes ?? device.capacityBytes;
+    if (size > capacity) fail('size', `${size} is more than the ${vvol ? 'vVol' : file ? 'file' : 'device'}'s ${capacity} bytes`);
     if (size < bs) fail('size', `${size} is smaller than bs ${bs}`);
   }
 
@@ -181,6 +197,7 @@ export function parseFioArgs(argv: string[], host: Host): FioJobSpec {
 
   const spec: FioJobSpec = { name, vm: vmName, disk, deviceId: device.id, world, rw, bs, iodepth, size, runtimeUs, ios, rwmixread, rateIops, verify, seed };
   if (vvol) spec.vvol = vvol;
+  if (file) spec.file = file;
   return spec;
 }
 
@@ -188,6 +205,7 @@ export function parseFioArgs(argv: string[], host: Host): FioJobSpec {
 export function createFioWorkload(host: Host, spec: FioJobSpec): Workload {
   const device = host.psa.device(spec.deviceId) ?? vvolDevice(host, spec.deviceId);
   if (!device) throw new Error(`fio: device ${spec.deviceId} is gone`);
+  const target = spec.file ? fileTarget(host, spec.file.path) : undefined;
   return new Workload(host, {
     name: spec.name,
     device,
@@ -207,6 +225,8 @@ export function createFioWorkload(host: Host, spec: FioJobSpec): Workload {
     rateIops: spec.rateIops,
     verify: spec.verify,
     seed: spec.seed,
+    // A file's job: its extent, its own verify stamps, and its lock held while it runs.
+    ...(target ? { baseLba: target.baseLba, capacityBytes: target.sizeBytes, trackKey: `vmfs:${target.volume.uuid}:${target.name}:${target.gen}`, ...fileLockHooks(host, target) } : {}),
   });
 }
 
@@ -247,10 +267,11 @@ export function startFio(host: Host, spec: FioJobSpec): FioHandle {
 /** Virtual time run per step while waiting for a job, and wall time between yields to the event loop. */
 const STEP_US = 10_000;
 
-/** Runs the job to completion in virtual time and returns its summary. */
+/** Runs the job to completion in virtual time and returns its summary; throws if it could not open its file. */
 export async function runFio(host: Host, spec: FioJobSpec): Promise<string> {
   const handle = startFio(host, spec);
   await runUntilFinished(host, [handle]);
+  if (handle.job.openError !== undefined) throw new Error(`fio: ${spec.file?.path}: ${handle.job.openError}`);
   return handle.finished;
 }
 
@@ -346,6 +367,7 @@ export function fioSummary(job: Workload): string {
   ];
   const showRead = job.read.ios > 0 || job.read.errors > 0 || job.rw.includes('read') || job.rw === 'rw' || job.rw === 'randrw';
   const showWrite = job.write.ios > 0 || job.write.errors > 0 || job.rw.includes('write') || job.rw === 'rw' || job.rw === 'randrw';
+  if (job.openError !== undefined) out.push(`  error: ${job.openError}`);
   if (showRead) out.push(...directionLines('read', job.read, runMs));
   if (showWrite) out.push(...directionLines('write', job.write, runMs));
   if (job.verify) {

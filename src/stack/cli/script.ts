@@ -10,7 +10,7 @@
 //                              (killed ones too), and the jobs are collected: numbering starts again at 1
 //   fault ... / repair ...     fault injection (see sim/faults.ts)
 //   sleep DURATION             let virtual time pass (10s, 500ms, ...)
-//   esxtop adapter|device|path|vm   one snapshot of that esxtop screen
+//   esxtop adapter|device|path|vm|vaai   one snapshot of that esxtop screen
 //   vmkfstools -L lunreset /vmfs/devices/disks/ID   a LUN reset (task management)
 //   plugin load FILE | list | unload NAME   the learner's own PSP, SATP or MPP (plugins/)
 //   vvol vm|policy|list|bind|unbind|delete|compliance|sg ...   virtual volumes (cli/vvol.ts)
@@ -21,9 +21,10 @@
 
 import type { Host } from '../host';
 import { FaultInjector } from '../sim/faults';
+import { refreshFioTarget } from '../vmfs/file-io';
 import { parseDuration } from '../sim/duration';
 import { esxcli, splitCommandLine } from './esxcli/index';
-import { esxtop } from './esxtop';
+import { esxtop, ESXTOP_SCREENS } from './esxtop';
 import { pluginCommand, type PluginFileReader } from './plugin-command';
 import { vmkfstools } from './vmkfstools';
 import { parseFioArgs, runFio, runUntilFinished, startFio, type FioHandle } from './fio';
@@ -112,8 +113,10 @@ export class LabSession {
       case 'esxcli':
         return esxcli(this.host, args);
       case 'vmkfstools':
-        return vmkfstools(this.host, args);
+        return await vmkfstools(this.host, args);
       case 'fio': {
+        // A disk the other host has just made is on disk before this host's view of the volume has it.
+        await refreshFioTarget(this.host, args);
         if (args[args.length - 1] === '&') {
           const handle = startFio(this.host, parseFioArgs(args.slice(0, -1), this.host));
           const number = this.jobTable.add(handle, args.slice(0, -1));
@@ -144,11 +147,9 @@ export class LabSession {
         return { output: '', ok: true };
       }
       case 'esxtop': {
-        const screen = args[0];
-        if (args.length !== 1 || !['adapter', 'device', 'path', 'vm'].includes(screen)) {
-          return { output: 'esxtop needs one screen: adapter, device, path or vm', ok: false };
-        }
-        return { output: esxtop(this.host, screen as 'adapter' | 'device' | 'path' | 'vm'), ok: true };
+        const screen = ESXTOP_SCREENS.find((s) => s === args[0]);
+        if (args.length !== 1 || !screen) return { output: `esxtop needs one screen: ${ESXTOP_SCREENS.join(', ')}`, ok: false };
+        return { output: esxtop(this.host, screen), ok: true };
       }
       case 'plugin':
         return pluginCommand(this.host, args, this.readPluginFile);
@@ -195,7 +196,7 @@ export class LabSession {
   }
 
   private hostNames(): string {
-    return [this.host, ...this.host.peers].map((h) => h.name.split('.')[0]).join(', ');
+    return this.host.hosts().map((h) => h.name.split('.')[0]).join(', ');
   }
 
   private peerNames(): string {

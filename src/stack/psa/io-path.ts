@@ -311,7 +311,19 @@ export class IoPath implements IoTimerHandler, TimerTarget {
       return;
     }
     const path = io.path!;
+    if (kind === TIMER_COMPLETE && !path.connected && io.cmd.hostStatus === 0) {
+      // The link or port went down while the command was out: the adapter never gets the answer
+      // (whatever the array did stays done) and returns the command as NO_CONNECT, as an FC
+      // driver does with its open exchanges, so multipathing retries it elsewhere.
+      io.cmd.hostStatus = HostStatus.NO_CONNECT;
+      io.cmd.status = 0;
+      io.cmd.senseLength = 0;
+      io.cmd.transferred = 0;
+    }
     this.leavePath(io, path);
+    // The data that crossed the fabric for this attempt (0 when it never reached the array).
+    if (io.cmd.direction === 'out') path.counters.bytesSent += io.cmd.transferred;
+    else path.counters.bytesReceived += io.cmd.transferred;
     if (kind === TIMER_TIMEOUT) {
       // Abort the task: the array's late answer will carry an old generation and be dropped.
       io.generation++;

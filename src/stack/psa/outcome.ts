@@ -11,7 +11,8 @@ export const GOOD: CommandOutcome = Object.freeze({ host: 0, status: 0, senseKey
 
 export function outcomeOf(io: IoRequest): CommandOutcome {
   const cmd = io.cmd;
-  const fixed = cmd.sense[0] === 0x70 || cmd.sense[0] === 0x71;
+  // Fixed format is response code 70h/71h, with or without VALID (bit 7: the INFORMATION field is set).
+  const fixed = (cmd.sense[0] & 0x7f) === 0x70 || (cmd.sense[0] & 0x7f) === 0x71;
   const hasSense = cmd.senseLength > 0;
   return Object.freeze({
     host: cmd.hostStatus,

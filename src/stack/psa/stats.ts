@@ -28,6 +28,10 @@ export class IoCounters {
   active = 0;
   queued = 0;
   readonly histogram = new Float64Array(LATENCY_BUCKETS_US.length + 1);
+  /** Data bytes over the fabric, every attempt of every command (CDBs aside): data-out sent, data-in
+   * received. Kept on paths; an adapter's are the sum over its paths. */
+  bytesSent = 0;
+  bytesReceived = 0;
 
   /** Counts one completed command. */
   complete(isRead: boolean, isWrite: boolean, bytes: number, deviceUs: number, kernelUs: number, queueUs: number): void {

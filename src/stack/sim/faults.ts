@@ -178,7 +178,7 @@ export class FaultInjector {
     this.host.log(`fault: ${message}`);
     // The fabric's RSCN reaches every host logged in to it, the peers that share the arrays too.
     // The fabric's RSCN reaches every host logged in to it, the peers that share the arrays too.
-    if (connectivity) for (const h of [this.host, ...this.host.peers]) if (h.up) h.psa.notifyPathsChanged();
+    if (connectivity) for (const h of this.host.hosts()) if (h.up) h.psa.notifyPathsChanged();
     return message;
   }
 

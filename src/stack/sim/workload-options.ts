@@ -53,6 +53,13 @@ export interface WorkloadOptions {
   capacityBytes?: number;
   /** Key of the target's verify stamps when it is not the device (a vVol). */
   trackKey?: string;
+  /** LBA of the region's first block (a file's extent on a VMFS volume); default 0. */
+  baseLba?: number;
+  /** Opens the target before the first command (a file's on-disk lock): `ready()` starts the job,
+   * `ready(message)` ends it unstarted with that error. */
+  open?: (ready: (error?: string) => void) => void;
+  /** Called when a job whose open succeeded ends (releases the file's lock). */
+  close?: () => void;
 }
 
 /** The settings of a job, checked and with their defaults filled in. */

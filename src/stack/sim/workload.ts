@@ -32,6 +32,8 @@
 //   block with any command in flight (from any job of the host): a random pick probes the next
 //   units, a sequential one waits; so a read never races a write and verify has no false positive.
 //   Caveat: writes made outside workloads (sg, another host session's IndexedDB data) are failures.
+// - Files: a job on a VMFS file (options.baseLba) works on the file's extent, offsets relative to it;
+//   its open hook (the file's on-disk lock) runs before the first command, its close hook at the end.
 // - Latency: submit to completion per command, in a fio-style log-linear histogram (64 linear
 //   buckets per power of two, in ns), plus min/max/sum/sum of squares.
 
@@ -63,7 +65,7 @@ export interface VerifyFailure {
   foundLba: number;
 }
 
-type Phase = 'idle' | 'running' | 'readback' | 'finished';
+type Phase = 'idle' | 'opening' | 'running' | 'readback' | 'finished';
 
 const SLOT_IDLE = 0;
 const SLOT_WAITING = 1;
@@ -92,6 +94,10 @@ export class Workload implements TimerTarget {
   readonly shares: number;
   /** The vVol's secondary id when the device is its protocol endpoint (0: the device itself). */
   readonly secondaryId: number;
+  /** LBA of the region's first block (a file's extent); offsets and stamps are relative to it. */
+  readonly baseLba: number;
+  /** Why the job could not open its target (a file locked by another host), if it could not. */
+  openError: string | undefined;
 
   readonly read = new DirectionStats();
   readonly write = new DirectionStats();
@@ -124,6 +130,9 @@ export class Workload implements TimerTarget {
   /** The write sequence number a slot's in-flight write carries. */
   private readonly slotSeq: Uint32Array;
   private endAt = Infinity;
+  private readonly open: WorkloadOptions['open'];
+  private readonly close: WorkloadOptions['close'];
+  private opened = false;
   private claimed = 0;
   private cursor = 0;
   private activeSlots = 0;
@@ -162,6 +171,9 @@ export class Workload implements TimerTarget {
     this.writeOnly = this.rw === 'write' || this.rw === 'randwrite';
     this.rng = new SeededRandom(this.seed).fork(`workload|${this.name}|${device.id}|${this.world}`);
     this.secondaryId = options.secondaryId ?? 0;
+    this.baseLba = options.baseLba ?? 0;
+    this.open = options.open;
+    this.close = options.close;
     this.track = deviceTrack(host, device, blocks, options.trackKey);
     this.pattern = patternWord(host);
     this.written = this.verify && this.writeOnly ? new Uint8Array(this.units) : undefined;
@@ -214,7 +226,21 @@ export class Workload implements TimerTarget {
       io.done = () => this.completed(slot);
       this.reqs.push(io);
     }
-    this.startSlots();
+    if (!this.open) return this.startSlots();
+    this.phase = 'opening';
+    this.open((error) => {
+      if (error !== undefined) {
+        this.openError = error;
+        return this.finish();
+      }
+      this.opened = true;
+      if (this.stopRequested) return this.finish();
+      // The job's time starts once its target is open, as fio's does after the file opens.
+      this.phase = 'running';
+      this.startedAt = host.clock.now;
+      if (this.runtimeUs !== undefined) this.endAt = this.startedAt + this.runtimeUs;
+      this.startSlots();
+    });
   }
 
   /** Stops starting commands; the job finishes when those in flight are back. No read-back pass. */
@@ -225,6 +251,7 @@ export class Workload implements TimerTarget {
     }
     if (this.phase === 'finished') return;
     this.stopRequested = true;
+    if (this.phase === 'opening') return; // ends once the open has answered
     for (let s = 0; s < this.iodepth; s++) {
       if (this.slotState[s] === SLOT_WAITING) {
         this.unqueue(s);
@@ -361,7 +388,7 @@ export class Workload implements TimerTarget {
     const busy = this.track.busy;
     for (let b = first; b < first + this.blocksPerIo; b++) busy[b] = write ? -1 : busy[b] + 1;
     const psaIo = this.host.psa.io;
-    psaIo.prepareReadWrite(io, write ? 'write' : 'read', first, this.blocksPerIo, device.blockSize);
+    psaIo.prepareReadWrite(io, write ? 'write' : 'read', this.baseLba + first, this.blocksPerIo, device.blockSize);
     io.secondaryId = this.secondaryId; // pooled requests: every command says where it goes
     if (write) {
       const seq = this.track.nextSeq;
@@ -369,7 +396,8 @@ export class Workload implements TimerTarget {
       this.slotSeq[s] = seq;
       const u32 = this.words();
       let w = io.buffer >>> 2;
-      for (let b = 0; b < this.blocksPerIo; b++, w += this.wordsPerBlock) stampBlock(u32, w, this.wordsPerBlock, first + b, seq, this.pattern);
+      const lba = this.baseLba + first;
+      for (let b = 0; b < this.blocksPerIo; b++, w += this.wordsPerBlock) stampBlock(u32, w, this.wordsPerBlock, lba + b, seq, this.pattern);
     }
     this.slotState[s] = SLOT_IN_FLIGHT;
     this.inFlightCount++;
@@ -403,7 +431,7 @@ export class Workload implements TimerTarget {
     const io = this.reqs[s];
     const now = this.host.clock.now;
     const write = io.op === 'write';
-    const first = io.lba;
+    const first = io.lba - this.baseLba;
     const n = io.blocks;
     const track = this.track;
     const busy = track.busy;
@@ -447,7 +475,7 @@ export class Workload implements TimerTarget {
     let w = io.buffer >>> 2;
     for (let b = 0; b < io.blocks; b++, w += words) {
       const lba = io.lba + b;
-      const expected = seqs[lba];
+      const expected = seqs[lba - this.baseLba];
       if (expected === UNKNOWN) continue;
       this.verifyChecked++;
       if (blockMatches(u32, w, words, lba, expected, this.pattern)) continue;
@@ -469,6 +497,7 @@ export class Workload implements TimerTarget {
     const s = state(this.host);
     this.phase = 'finished';
     this.finishedAt = this.host.clock.now;
+    if (this.opened) this.close?.();
     this.device.openCount = Math.max(0, this.device.openCount - 1);
     s.running.delete(this);
     let free = s.pool.get(this.bs);

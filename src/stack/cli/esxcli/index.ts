@@ -3,6 +3,9 @@
 
 import type { Host } from '../../host';
 import { adapterCommands } from './adapter';
+import { ADAPTER_STATS_NAMESPACES, adapterStatsCommands } from './adapter-stats';
+import { FILESYSTEM_NAMESPACES, filesystemCommands } from './filesystem';
+import { SETTINGS_NAMESPACES, settingsCommands } from './settings';
 import { claimingCommands } from './claiming';
 import { claimruleCommands } from './claimrule';
 import { EsxcliError, type CommandSpec, type EsxcliResult } from './command';
@@ -25,6 +28,7 @@ export { splitCommandLine } from './parse';
 export const COMMANDS: CommandSpec[] = [
   ...adapterCommands, ...pathCommands, ...deviceCommands, ...vaaiCommands, ...claimruleCommands, ...claimingCommands, ...pluginCommands,
   ...nmpDeviceCommands, ...nmpPathCommands, ...satpCommands, ...pspCommands, ...roundRobinCommands, ...vvolCommands,
+  ...adapterStatsCommands, ...filesystemCommands, ...settingsCommands,
 ];
 
 const NAMESPACES: Record<string, string> = {
@@ -49,6 +53,9 @@ const NAMESPACES: Record<string, string> = {
   'storage nmp psp roundrobin': 'Manage the Round Robin Path Selection Policy.',
   'storage nmp psp roundrobin deviceconfig': 'Manage Round Robin PSP configuration for a device.',
   ...VVOL_NAMESPACES,
+  ...ADAPTER_STATS_NAMESPACES,
+  ...FILESYSTEM_NAMESPACES,
+  ...SETTINGS_NAMESPACES,
 };
 
 function children(path: string[]): { namespaces: [string, string][]; commands: [string, string][] } {
