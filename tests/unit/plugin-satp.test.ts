@@ -191,6 +191,20 @@ describe('a learner SATP', () => {
     expect(fio(out, 'check')).toMatchObject({ failed: 0, errors: 0 });
   });
 
+  it('is not blamed when a rescan removes a path while its check of that path is out', async () => {
+    const { host, script } = await lab();
+    // Checks over fabric-a take 2 s; the link drops (checks start), and a rescan removes vmhba1's
+    // paths before their answers come back to the SATP, which then sets the state of a gone path.
+    const out = await script(
+      ['plugin load satp-alua.ts', claimBy('LAB_SATP_ALUA'), 'fault latency fabric-a 2s', 'fault link vmhba1',
+        'esxcli storage core adapter rescan --all', 'sleep 5s', 'plugin list'].join('\n'),
+    );
+    expect(host.plugins.faults).toEqual([]);
+    expect(out).toMatch(/LAB_SATP_ALUA\s+SATP\s+satp-alua\.ts\s+loaded/);
+    expect(host.nmp.device(ALUA0)!.paths.map((p) => p.name).sort()).toEqual(['vmhba2:C0:T0:L0', 'vmhba2:C0:T1:L0']);
+    expect(host.nmp.device(ALUA0)!.satp.name).toBe('LAB_SATP_ALUA');
+  });
+
   it('cannot be named by a rule before it is loaded, nor unloaded while devices use it', async () => {
     const { host, session, script } = await lab();
     const early = await session.run('esxcli storage nmp satp rule add -s LAB_SATP_ALUA -V PATHLAB -M ALUA-VA');

@@ -5,7 +5,7 @@
 import type { AluaState, Device, PassthroughResult, Path, PathState, PspModule, SatpDevice, SatpModule } from '../plugin-api';
 import type { LogicalDevice } from '../psa/device';
 import type { IoRequest } from '../psa/io-request';
-import { pathStateVersion, type PathImpl } from '../psa/path';
+import { PathImpl, pathStateVersion } from '../psa/path';
 import type { TimerTarget } from '../sim/clock';
 import type { SatpRule } from './satp-rules';
 
@@ -86,6 +86,8 @@ export class NmpDevice {
       send: (path, cdb, done, dataOut) => this.hooks.send(this, this.own(path), cdb, done, dataOut),
       setPathState: (path: Path, state: PathState, alua?: AluaState) => {
         const p = this.own(path);
+        // A path a rescan removed while its check was in flight: its state no longer matters.
+        if (!this.paths.includes(p)) return;
         if (p.state === 'disabled') return; // an administrator's choice wins over the SATP's
         const changed = p.state !== state || (alua !== undefined && p.alua !== alua);
         p.state = state;
@@ -121,7 +123,10 @@ export class NmpDevice {
 
   private own(path: Path): PathImpl {
     const p = this.paths.find((x) => x === path || x.name === path.name);
-    if (!p) throw new Error(`${path.name} is not a path of ${this.logical.id}`);
-    return p;
+    if (p) return p;
+    // One of this LUN's paths that a rescan removed while a check of it was in flight: a command
+    // sent down it now fails in the fabric (or at the array) like any other to a vanished path.
+    if (path instanceof PathImpl && path.identity.deviceId === this.logical.id) return path;
+    throw new Error(`${path.name} is not a path of ${this.logical.id}`);
   }
 }

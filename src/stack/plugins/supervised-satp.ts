@@ -276,6 +276,9 @@ export class SupervisedSatp implements SatpModule {
   private ownPath(device: SatpDevice, at: Error, path: Path, what: string): PathImpl {
     const impl = pathOf(path);
     if (impl && (device.paths as readonly PathImpl[]).includes(impl)) return impl;
+    // A path of this LUN that a rescan removed while the SATP's check of it was out: no misuse of
+    // the SATP's (the framework then drops a state change, and a command fails as on a dead path).
+    if (impl && impl.identity.deviceId === device.id) return impl;
     throw this.misuse(at, impl ? `${what} ${impl.name}, which is not a path of ${device.id}` : `${what} ${describeValue(path)}, which is not one of the device's paths`);
   }
 
