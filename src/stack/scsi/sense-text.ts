@@ -26,6 +26,8 @@ const additional: Record<string, string> = {
   '26/07': 'Unsupported target descriptor type code',
   '26/08': 'Too many segment descriptors',
   '26/09': 'Unsupported segment descriptor type code',
+  '26/0a': 'Unexpected inexact segment',
+  '26/0b': 'Inline data length exceeded',
   '27/07': 'Space allocation failed write protect',
   '29/00': 'Power on, reset, or bus device reset occurred',
   '2a/06': 'Asymmetric access state changed',

@@ -259,6 +259,12 @@ export class VvolDaemon {
     const vm = this.vm(name);
     if (vm.powered) throw new Error(`${name} is already powered on`);
     const provider = this.providerOf(vm.container);
+    // Checked before the swap vVol is made: making one draws an id and a LUN number, which a power-on
+    // that fails must not use up (npm run fuzz found a refused power-on changing the lab's state).
+    const array = vm.config.array;
+    if (!array.pes.some((pe) => pe.kind === vm.container.protocol && this.accessible(pe))) {
+      throw new Error(`cannot power on ${name}: cannot bind vVol ${vm.config.id} (${vm.config.name}): no ${vm.container.protocol.toUpperCase()} protocol endpoint of array ${array.name} is reachable from ${HOST_ID}; nothing was changed`);
+    }
     const swapBytes = vm.memoryBytes - vm.reservationBytes;
     let swap: VirtualVolume | undefined;
     if (swapBytes > 0) {

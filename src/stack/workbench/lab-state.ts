@@ -9,6 +9,7 @@ import type { LessonProgress, PluginFile } from '../api';
 import { existingVvols, vvols } from '../vvol';
 import { captureVvols, restoreVvols, type VvolsState } from '../vvol/vvol-state';
 import { checkVvols } from '../vvol/vvol-state-check';
+import { checkEntries } from './lab-state-check';
 
 export const LAB_FORMAT = 'pathlab-lab';
 export const LAB_VERSION = 1;
@@ -159,6 +160,7 @@ export function checkState(value: unknown): LabState {
   const faults = v.faults as Record<string, unknown> | undefined;
   if (typeof faults !== 'object' || faults === null) fail('faults missing');
   for (const key of ['adapters', 'fabrics', 'arrays']) isArray(faults![key], `faults.${key}`);
+  checkEntries(v, fail);
   isArray(v.consoleHistory, 'consoleHistory');
   if ((v.consoleHistory as unknown[]).some((line) => typeof line !== 'string')) fail('consoleHistory must be lines of text');
   if (typeof v.lessons !== 'object' || v.lessons === null) fail('lessons missing');

@@ -10,7 +10,7 @@ import type { Exchange } from '../exchange';
 import type { LogicalUnit } from '../logical-unit';
 import type { StorageArray } from '../storage-array';
 import { MAX_TRANSFER_BYTES } from './block-limits';
-import { awaitDurability } from './extents';
+import { awaitDurability, dataOutLength } from './extents';
 
 /** Extents one transfer can touch: the largest transfer plus a partial extent at each end. */
 export const MAX_EXTENTS_PER_COMMAND = MAX_TRANSFER_BYTES / EXTENT_SIZE + 2;
@@ -24,8 +24,9 @@ export function readWrite(x: Exchange, array: StorageArray, lun: LogicalUnit): v
   }
   const bytes = x.length * lun.blockSize;
   if (bytes === 0) return x.good();
-  if (isWrite && x.cmd.dataLength < bytes) {
-    // The initiator offered less data than the CDB asks for: a transport-level underrun.
+  if (isWrite && dataOutLength(x) < bytes) {
+    // The initiator offered less data than the CDB asks for (or none: a data-in buffer is no data to
+    // write): a transport-level underrun.
     x.cmd.hostStatus = HostStatus.ERROR;
     return x.good();
   }

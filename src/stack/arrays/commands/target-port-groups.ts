@@ -7,6 +7,7 @@ import type { LogicalUnit } from '../logical-unit';
 import type { StorageArray } from '../storage-array';
 import { readFromSgl } from '../../memory/sgl';
 import { SenseKey } from '../../scsi/status';
+import { dataOutLength } from './extents';
 
 export function reportTargetPortGroups(x: Exchange, array: StorageArray, lun: LogicalUnit): void {
   const extended = x.param === 1;
@@ -42,7 +43,7 @@ export function reportTargetPortGroups(x: Exchange, array: StorageArray, lun: Lo
 export function setTargetPortGroups(x: Exchange, array: StorageArray, lun: LogicalUnit): void {
   const length = x.length;
   if (length === 0) return x.good();
-  if (length < 4 || (length - 4) % 4 !== 0 || length > x.cmd.dataLength) {
+  if (length < 4 || (length - 4) % 4 !== 0 || length > dataOutLength(x)) {
     return x.checkCondition(SenseKey.ILLEGAL_REQUEST, 0x1a, 0x00); // parameter list length error
   }
   const list = readFromSgl(array.arena, x.cmd.sgl, x.cmd.nseg, length);
