@@ -6,7 +6,8 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXTENT_SIZE, type BlockStore, type Volume } from '../../src/stack/blockstore/block-store';
 import { MemoryBlockStore } from '../../src/stack/blockstore/memory-store';
-import { IndexedDbBlockStore } from '../../src/stack/blockstore/indexeddb-store';
+import { IndexedDbBlockStore, MAX_EXTENTS_PER_TRANSACTION } from '../../src/stack/blockstore/indexeddb-store';
+import { measureIdbWrites } from '../../src/stack/blockstore/write-meter';
 import { Arena } from '../../src/stack/memory/arena';
 import { TsSgCopy, wasmSgCopy } from '../../src/stack/memory/sgcopy';
 import { loadWasm } from '../../src/stack/wasm/load';
@@ -15,13 +16,14 @@ import { sendCdb, type SgResponse } from '../../src/stack/initiator/sg-request';
 
 // ---- IndexedDB instrumentation: read-write transactions created and committed, puts issued ----
 
-const tally = { readwrite: 0, committed: 0, puts: 0, events: [] as string[] };
+const tally = { readwrite: 0, committed: 0, puts: 0, events: [] as string[], durability: new Set<string>(), abortNth: 0 };
 const originalTransaction = IDBDatabase.prototype.transaction;
 const originalPut = IDBObjectStore.prototype.put;
 
 function resetTally(): void {
-  tally.readwrite = tally.committed = tally.puts = 0;
+  tally.readwrite = tally.committed = tally.puts = tally.abortNth = 0;
   tally.events = [];
+  tally.durability.clear();
 }
 
 beforeEach(() => {
@@ -30,6 +32,9 @@ beforeEach(() => {
     const tx = originalTransaction.apply(this, args);
     if (tx.mode === 'readwrite') {
       tally.readwrite++;
+      tally.durability.add(tx.durability);
+      // Abort the Nth read-write transaction once its requests are queued, as a full disk would.
+      if (tally.readwrite === tally.abortNth) queueMicrotask(() => tx.abort());
       // Listeners added here run before the store's own oncomplete handler.
       tx.addEventListener('complete', () => {
         tally.committed++;
@@ -310,6 +315,34 @@ describe('IndexedDB block store: durability and reload', () => {
     }
   });
 
+  it('writes arriving while a transaction commits ride the next one together (group commit)', async () => {
+    const arena = new Arena(new TsSgCopy());
+    const store = await IndexedDbBlockStore.open(arena, freshDbName('group'));
+    try {
+      const volume = await store.open('naa.group');
+      resetTally();
+      const write = (index: number, seed: number) => {
+        const [addr] = mapNow(arena, volume, index, 1, true);
+        fillExtent(arena, addr, seed);
+        volume.written(index, 1);
+        return new Promise<number>((resolve) => volume.whenDurable(() => resolve(tally.committed)));
+      };
+      const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+      const first = write(0, 1);
+      while (tally.readwrite === 0) await nextTurn(); // its transaction is on its way
+      // Two more turns while it commits: both wait for the next transaction, which takes both.
+      const second = write(1, 2);
+      await nextTurn();
+      const third = write(2, 3);
+      expect(tally.committed, 'still committing the first').toBe(0);
+      expect(await Promise.all([first, second, third]), 'commits seen by each acknowledgement').toEqual([1, 2, 2]);
+      expect(tally.readwrite).toBe(2);
+      expect(tally.puts).toBe(3);
+    } finally {
+      store.close();
+    }
+  });
+
   it('whenDurable with nothing written calls back without writing', async () => {
     const arena = new Arena(new TsSgCopy());
     const store = await IndexedDbBlockStore.open(arena, freshDbName('idle'));
@@ -344,6 +377,125 @@ describe('IndexedDB block store: durability and reload', () => {
     } finally {
       store2.close();
     }
+  });
+});
+
+// ---- IndexedDB: group commit in parts ----
+
+describe('IndexedDB block store: a big flush commits in parts', () => {
+  const N = MAX_EXTENTS_PER_TRANSACTION + 10;
+
+  /** A store with N dirty extents on one volume, each filled with its own pattern. */
+  async function dirtyStore(dbName: string) {
+    const arena = new Arena(new TsSgCopy());
+    const store = await IndexedDbBlockStore.open(arena, dbName);
+    const volume = await store.open('naa.parts');
+    const bytes = mapNow(arena, volume, 0, N, true).map((addr, i) => fillExtent(arena, addr, i + 1));
+    volume.written(0, N);
+    resetTally();
+    return { arena, store, volume, bytes };
+  }
+
+  /** The extents a fresh connection finds for naa.parts. */
+  async function storedExtents(dbName: string): Promise<number> {
+    const store = await IndexedDbBlockStore.open(new Arena(new TsSgCopy()), dbName);
+    try {
+      return (await store.open('naa.parts')).allocatedExtents();
+    } finally {
+      store.close();
+    }
+  }
+
+  it('acknowledges only after the last part committed, every extent put once, with relaxed durability', async () => {
+    const dbName = freshDbName('parts');
+    const { store, volume, bytes } = await dirtyStore(dbName);
+    let committedWhenCalled = -1;
+    const error = await new Promise<Error | undefined>((resolve) =>
+      volume.whenDurable((e) => {
+        committedWhenCalled = tally.committed;
+        resolve(e);
+      }),
+    );
+    store.close();
+    expect(error).toBeUndefined();
+    expect(tally.readwrite).toBe(2);
+    expect(committedWhenCalled, 'both parts had committed').toBe(2);
+    expect(tally.puts).toBe(N);
+    expect([...tally.durability]).toEqual(['relaxed']);
+    expect(await storedExtents(dbName)).toBe(N);
+    // The last extent, in the second part, holds its own bytes.
+    const last = await persistedBytes(dbName, 'naa.parts', (N - 1) * EXTENT_SIZE, EXTENT_SIZE);
+    expect(sameBytes(last, bytes[N - 1])).toBe(true);
+  });
+
+  it('a part that fails tells the waiters and leaves its extents dirty; the part before stays, a later flush keeps the rest', async () => {
+    const dbName = freshDbName('parts-fail');
+    const { store, volume } = await dirtyStore(dbName);
+    tally.abortNth = 2;
+    const error = await durable(volume);
+    expect(error?.message).toMatch(/IndexedDB write failed/);
+    expect(store.failure).toBe(error?.message);
+    expect(await storedExtents(dbName), 'the first part committed, the second did not').toBe(MAX_EXTENTS_PER_TRANSACTION);
+    // Within the backoff the next wait fails at once, without a transaction.
+    const before = tally.readwrite;
+    expect((await durable(volume))?.message).toBe(error?.message);
+    expect(tally.readwrite).toBe(before);
+    // After it, the extents still dirty are kept and the failure is gone.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await durable(volume)).toBeUndefined();
+    expect(store.failure).toBeUndefined();
+    store.close();
+    expect(await storedExtents(dbName)).toBe(N);
+  });
+
+  it('clear() while a flush is in its first part: the rest is not written after the clear, and the waiters hear so', async () => {
+    const dbName = freshDbName('parts-clear');
+    const { store, volume } = await dirtyStore(dbName);
+    const waited = durable(volume);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the first part is on its way
+    expect(tally.readwrite).toBe(1);
+    await store.clear();
+    expect((await waited)?.message).toMatch(/replaced while these writes were being stored/);
+    expect(tally.readwrite, 'no second part after the clear').toBe(2); // the flush's first part and the clear
+    store.close();
+    expect(await storedExtents(dbName)).toBe(0);
+  });
+
+  it('a store closed between parts fails the waiters instead of leaving them waiting', async () => {
+    const dbName = freshDbName('parts-close');
+    const { store, volume } = await dirtyStore(dbName);
+    const waited = durable(volume);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    store.close();
+    expect((await waited)?.message).toMatch(/IndexedDB write failed/);
+    expect(await storedExtents(dbName)).toBe(MAX_EXTENTS_PER_TRANSACTION);
+  });
+});
+
+// ---- the idb_write_mbps meter ----
+
+describe('measureIdbWrites (the bench key idb_write_mbps)', () => {
+  it('writes 4 KiB WRITEs through a write-through LUN, stores them all, and deletes its scratch database', async () => {
+    resetTally();
+    const m = await measureIdbWrites(100 * 1024, { queueDepth: 8 });
+    expect(m.writes).toBe(25);
+    expect(m.bytes).toBe(25 * 4096);
+    expect(m.extentsStored).toBe(Math.ceil((25 * 4096) / EXTENT_SIZE));
+    expect(m.seconds).toBeGreaterThan(0);
+    expect(m.mbps).toBeCloseTo(m.bytes / 1e6 / m.seconds, 6);
+    // Acknowledged only after commits, and several WRITEs shared each transaction.
+    expect(tally.committed).toBeGreaterThan(0);
+    expect(tally.committed).toBeLessThan(25);
+    expect((await indexedDB.databases()).map((d) => d.name)).not.toContain('pathlab-idb-write-meter');
+  });
+
+  it('random offsets land in their own extents; bad arguments are refused with a clear message', async () => {
+    const m = await measureIdbWrites(64 * 4096, { pattern: 'random' });
+    expect(m.writes).toBe(64);
+    expect(m.extentsStored).toBeGreaterThan(32); // 64 writes over a GiB of 32 KiB extents rarely share one
+    expect(m.extentsStored).toBeLessThanOrEqual(64);
+    await expect(measureIdbWrites(0)).rejects.toThrow(/bytes must be between 1 and 1 GiB, not 0/);
+    await expect(measureIdbWrites(4096, { queueDepth: 0.5 })).rejects.toThrow(/queueDepth must be an integer/);
   });
 });
 

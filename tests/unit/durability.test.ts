@@ -1,10 +1,15 @@
 // Acknowledgements and durability on an IndexedDB-backed host (fake-indexeddb in Node): a write is
 // acknowledged only once its own extent is in IndexedDB, whatever happens to the command object
 // that carried an earlier write, and aborting commands that wait for durability keeps every count.
+// `sg` at the console answers as the LUN's cache mode says: write-through once durable, write-back
+// at once until SYNCHRONIZE CACHE.
 
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { EXTENT_SIZE } from '../../src/stack/blockstore/block-store';
+import { IndexedDbBlockStore } from '../../src/stack/blockstore/indexeddb-store';
+import { Arena } from '../../src/stack/memory/arena';
+import { TsSgCopy } from '../../src/stack/memory/sgcopy';
 import { LabSession } from '../../src/stack/cli/script';
 import { Host } from '../../src/stack/host';
 
@@ -59,6 +64,48 @@ describe('durability of acknowledged writes', () => {
     for (const p of device.paths) expect(p.outstanding).toBe(0);
     for (const a of host.adapters) expect(a.outstanding).toBe(0);
     expect(device.outstanding).toBe(0);
+    host.close();
+  });
+});
+
+describe('sg at the lab console, on an IndexedDB-backed host', () => {
+  /** Extents a second connection to the database finds for a LUN: what is durable. */
+  async function durableExtents(databaseName: string, key: string): Promise<number> {
+    const store = await IndexedDbBlockStore.open(new Arena(new TsSgCopy()), databaseName);
+    try {
+      return (await store.open(key)).allocatedExtents();
+    } finally {
+      store.close();
+    }
+  }
+
+  it('answers a write-through WRITE once durable, and a write-back one at once until SYNCHRONIZE CACHE', async () => {
+    const databaseName = `durability-sg-${Math.random()}`;
+    const host = await Host.boot({ store: 'indexeddb', databaseName });
+    const session = new LabSession(host);
+    const run = async (line: string) => {
+      const r = await session.run(line);
+      expect(r.ok, r.output).toBe(true);
+      return JSON.parse(r.output) as { status: number; sense: string; dataIn: string };
+    };
+    const through = host.array('alua-array')!.lun(0)!;
+    const back = host.array('aa-array')!.lun(1)!;
+    expect([through.cacheMode, back.cacheMode]).toEqual(['write-through', 'write-back']);
+    // WRITE(10) of one 512-byte block at LBA 100000: Good means a second connection sees it.
+    expect((await run(`sg --json --array alua-array --lun 0 --data-out ${'5a'.repeat(512)} 2a 00 00 01 86 a0 00 00 01 00`)).status).toBe(0);
+    expect(await durableExtents(databaseName, through.naaId)).toBe(1);
+    // Write-back: Good at once, not durable yet; SYNCHRONIZE CACHE (10) makes it so before its Good.
+    expect((await run(`sg --json --array aa-array --lun 1 --data-out ${'a5'.repeat(4096)} 2a 00 00 00 27 10 00 00 01 00`)).status).toBe(0);
+    expect(await durableExtents(databaseName, back.naaId)).toBe(0);
+    expect((await run('sg --json --array aa-array --lun 1 35 00 00 00 00 00 00 00 00 00')).status).toBe(0);
+    expect(await durableExtents(databaseName, back.naaId)).toBe(1);
+    // And it reads back through the console what was written.
+    const read = await run('sg --json --array aa-array --lun 1 --request 4096 28 00 00 00 27 10 00 00 01 00');
+    expect(read.dataIn).toBe(Array(4096).fill('a5').join(' '));
+    // A mistake is a clear message, with nothing sent.
+    const bad = await session.run('sg --array nowhere 00 00 00 00 00 00');
+    expect(bad.ok).toBe(false);
+    expect(bad.output).toMatch(/no array named nowhere; arrays: alua-array/);
     host.close();
   });
 });

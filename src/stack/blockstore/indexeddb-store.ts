@@ -1,11 +1,14 @@
 // Block store on IndexedDB: the arena caches extents, IndexedDB keeps them across reloads.
-// Writes are batched: every extent dirtied since the last flush goes into one transaction, and the
-// writes waiting for durability are acknowledged when that transaction commits. A transaction is
-// atomic, so a crash or a quota error leaves each extent either old or new, never half-written.
+// Writes are group-committed: every extent dirtied since the last flush goes out together (in
+// transactions of at most MAX_EXTENTS_PER_TRANSACTION extents, one after another), and the writes
+// waiting for durability are acknowledged once the last of them commits; while one flush commits,
+// the next gathers. A transaction is atomic and an extent is one record, so a crash or a quota
+// error leaves each extent either old or new, never half-written; and no write is acknowledged
+// before the transaction carrying it committed.
 
 import type { Arena } from '../memory/arena';
 import { EXTENT_SIZE, type BlockStore, type Volume } from './block-store';
-import { ExtentTable } from './extent-table';
+import { IdbVolume, type VolumeStore } from './idb-volume';
 
 const STORE = 'extents';
 /** Write-back data is destaged this long after it was written, even without SYNCHRONIZE CACHE. */
@@ -15,8 +18,29 @@ const DESTAGE_DELAY_MS = 1000;
  * this long instead of each retrying every dirty extent; then one transaction tries again.
  */
 const RETRY_AFTER_FAILURE_MS = 1000;
+/**
+ * Extents per transaction (4 MiB): each put copies its extent out of the arena until the commit,
+ * so a flush of much dirty data (a write-back LUN's second of writes) costs this much extra memory
+ * at a time, not a copy of all of it. Batches this big already run at IndexedDB's bulk rate.
+ */
+export const MAX_EXTENTS_PER_TRANSACTION = 128;
+/**
+ * Relaxed durability (Chromium's default since 121, said here on purpose): `complete` fires once
+ * the changes are handed to the operating system, without waiting for an fsync. That is what the
+ * acknowledgements promise: the IndexedDB backing store lives in the browser process, not in the
+ * page's renderer, so a committed transaction survives the page being closed, the renderer
+ * crashing or the tab being killed; only an OS crash or power loss could still lose it, which
+ * strict durability (about 1 ms per commit, 3-10x slower) would cover and a lab need not.
+ */
+const TX_OPTIONS: IDBTransactionOptions = { durability: 'relaxed' };
 
 type ExtentKey = [string, number];
+type Done = (error?: Error) => void;
+/** An extent to put (or delete) in the next transaction. */
+interface Dirty {
+  volume: IdbVolume;
+  index: number;
+}
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -25,105 +49,15 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
   });
 }
 
-class IdbVolume implements Volume {
-  readonly cached = new ExtentTable();
-  readonly dirty = new Set<number>();
-  /** Persisted extents deallocated since the last flush: the flush deletes them from IndexedDB. */
-  readonly deleted = new Set<number>();
-  private readonly loading = new Map<number, Promise<void>>();
-
-  constructor(
-    readonly key: string,
-    private readonly store: IndexedDbBlockStore,
-    /** Extents that exist in IndexedDB (loaded at open, grown by every flush). */
-    readonly persisted: Set<number>,
-  ) {}
-
-  map(first: number, count: number, forWrite: boolean, table: number): Promise<void> | null {
-    const arena = this.store.arena;
-    let missing: number[] | undefined;
-    for (let i = 0; i < count; i++) {
-      const index = first + i;
-      if (this.cached.get(index) === 0 && this.persisted.has(index)) (missing ??= []).push(index);
-    }
-    if (missing) return this.load(missing);
-    for (let i = 0; i < count; i++) {
-      let addr = this.cached.get(first + i);
-      if (addr === 0 && forWrite) {
-        addr = arena.alloc(EXTENT_SIZE);
-        this.cached.set(first + i, addr);
-      }
-      // Re-read the view each time: an alloc may have grown (and so replaced) the wasm memory.
-      arena.dv.setUint32(table + 4 * i, addr, true);
-    }
-    return null;
-  }
-
-  written(first: number, count: number): void {
-    for (let i = 0; i < count; i++) this.dirty.add(first + i);
-    this.store.destageLater();
-  }
-
-  deallocate(first: number, count: number): void {
-    const arena = this.store.arena;
-    for (let index = first; index < first + count; index++) {
-      const addr = this.cached.get(index);
-      if (addr !== 0) {
-        arena.free(addr, EXTENT_SIZE);
-        this.cached.set(index, 0);
-      }
-      this.dirty.delete(index);
-      // No longer persisted as far as reads go: a load still in flight must not bring it back. A
-      // cached extent may be in a transaction now: delete it too, and that flush must not count it.
-      if (this.persisted.delete(index) || addr !== 0) this.deleted.add(index);
-    }
-    if (this.deleted.size > 0) this.store.destageLater();
-  }
-
-  whenDurable(done: (error?: Error) => void): void {
-    this.store.flushSoon(done);
-  }
-
-  allocatedExtents(): number {
-    let n = this.persisted.size;
-    for (const [index] of this.cached.entries()) if (!this.persisted.has(index)) n++;
-    return n;
-  }
-
-  private load(indexes: number[]): Promise<void> {
-    const waits: Promise<void>[] = [];
-    const fresh: number[] = [];
-    for (const index of indexes) {
-      const pending = this.loading.get(index);
-      if (pending) waits.push(pending);
-      else fresh.push(index);
-    }
-    if (fresh.length > 0) {
-      const loaded = this.store.readExtents(this.key, fresh).then((values) => {
-        values.forEach((bytes, i) => {
-          const index = fresh[i];
-          this.loading.delete(index);
-          // Written meanwhile (the new bytes win), or deallocated meanwhile (it reads zeros now).
-          if (this.cached.get(index) !== 0 || !this.persisted.has(index)) return;
-          const addr = this.store.arena.alloc(EXTENT_SIZE);
-          if (bytes) this.store.arena.u8.set(bytes.subarray(0, EXTENT_SIZE), addr);
-          this.cached.set(index, addr);
-        });
-      });
-      for (const index of fresh) this.loading.set(index, loaded);
-      waits.push(loaded);
-    }
-    return Promise.all(waits).then(() => undefined);
-  }
-}
-
-export class IndexedDbBlockStore implements BlockStore {
+export class IndexedDbBlockStore implements BlockStore, VolumeStore {
   readonly kind = 'indexeddb';
   failure: string | undefined;
   private retryAt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly volumes = new Map<string, IdbVolume>();
-  private waiting: ((error?: Error) => void)[] = [];
+  private waiting: Done[] = [];
+  /** Bumped by clear() and replaceExtents(): a flush still running must not bring old data back. */
+  private generation = 0;
   private flushing = false;
   private flushQueued = false;
   private destageTimer: ReturnType<typeof setTimeout> | undefined;
@@ -180,7 +114,8 @@ export class IndexedDbBlockStore implements BlockStore {
    * a crash) none do and the old blocks stay. The volumes must be opened again afterwards.
    */
   async replaceExtents(extents: { volume: string; extent: number; data: Uint8Array }[]): Promise<void> {
-    const tx = this.db.transaction(STORE, 'readwrite');
+    const tx = this.db.transaction(STORE, 'readwrite', TX_OPTIONS);
+    this.generation++;
     const store = tx.objectStore(STORE);
     store.clear();
     for (const e of extents) store.put(e.data, [e.volume, e.extent]);
@@ -195,7 +130,8 @@ export class IndexedDbBlockStore implements BlockStore {
   }
 
   async clear(): Promise<void> {
-    const tx = this.db.transaction(STORE, 'readwrite');
+    const tx = this.db.transaction(STORE, 'readwrite', TX_OPTIONS);
+    this.generation++;
     tx.objectStore(STORE).clear();
     await new Promise<void>((resolve, reject) => {
       tx.oncomplete = () => resolve();
@@ -236,8 +172,8 @@ export class IndexedDbBlockStore implements BlockStore {
       }, this.retryAt - performance.now());
       return;
     }
-    const batch: { volume: IdbVolume; index: number }[] = [];
-    const deletions: { volume: IdbVolume; index: number }[] = [];
+    const batch: Dirty[] = [];
+    const deletions: Dirty[] = [];
     for (const volume of this.volumes.values()) {
       for (const index of volume.dirty) batch.push({ volume, index });
       for (const index of volume.deleted) deletions.push({ volume, index });
@@ -249,34 +185,62 @@ export class IndexedDbBlockStore implements BlockStore {
       return;
     }
     this.flushing = true;
-    const tx = this.db.transaction(STORE, 'readwrite');
+    this.commit(batch, deletions, 0, this.generation, callbacks);
+  }
+
+  /**
+   * Commits batch[from, from + MAX_EXTENTS_PER_TRANSACTION) in one transaction (the deletions ride
+   * the first), then the next part; the callbacks hear once all of it committed, or of the first
+   * failure. Each part copies its extents when it starts, so it carries their newest bytes.
+   */
+  private commit(batch: Dirty[], deletions: Dirty[], from: number, generation: number, callbacks: Done[]): void {
+    // Cleared or replaced meanwhile (a reset, an import): what is left is not the lab's any more.
+    if (generation !== this.generation) return this.finish(callbacks, new Error('the blocks were replaced while these writes were being stored'));
+    let tx: IDBTransaction;
+    try {
+      tx = this.db.transaction(STORE, 'readwrite', TX_OPTIONS);
+    } catch (e) {
+      // The connection is closing (the host shut down mid-flush): nothing more can be kept.
+      return this.failed(batch, deletions, from, callbacks, new Error(`IndexedDB write failed: ${e instanceof Error ? e.message : String(e)}`));
+    }
+    const part = batch.slice(from, from + MAX_EXTENTS_PER_TRANSACTION);
     const store = tx.objectStore(STORE);
     const u8 = this.arena.u8;
     // Deletions first: an extent deallocated and then written again ends up with the new bytes.
     for (const { volume, index } of deletions) store.delete([volume.key, index]);
-    for (const { volume, index } of batch) {
+    for (const { volume, index } of part) {
       const addr = volume.cached.get(index);
-      store.put(u8.slice(addr, addr + EXTENT_SIZE), [volume.key, index]);
+      // Deallocated since the flush began: its deletion goes with the next flush.
+      if (addr !== 0) store.put(u8.slice(addr, addr + EXTENT_SIZE), [volume.key, index]);
     }
-    const finish = (error?: Error) => {
-      this.flushing = false;
-      this.failure = error?.message;
-      if (error) this.retryAt = performance.now() + RETRY_AFTER_FAILURE_MS;
-      for (const { volume, index } of batch) {
+    tx.oncomplete = () => {
+      for (const { volume, index } of part) {
         // Deallocated while the transaction ran: the next flush deletes it, so it is not persisted.
-        if (volume.deleted.has(index)) continue;
-        if (error) volume.dirty.add(index);
-        else volume.persisted.add(index);
+        if (!volume.deleted.has(index) && volume.cached.get(index) !== 0) volume.persisted.add(index);
       }
-      // A failed deletion is retried; meanwhile the extent reads zeros (it is not persisted here).
-      if (error) for (const { volume, index } of deletions) volume.deleted.add(index);
-      for (const done of callbacks) done(error);
-      if (this.waiting.length > 0) this.queueFlush();
-      // Data dirtied while this transaction ran still needs destaging (write-back LUNs).
-      else if (!error && [...this.volumes.values()].some((v) => v.dirty.size > 0 || v.deleted.size > 0)) this.destageLater();
+      const next = from + part.length;
+      if (next < batch.length) this.commit(batch, [], next, generation, callbacks);
+      else this.finish(callbacks);
     };
-    tx.oncomplete = () => finish();
-    tx.onabort = () => finish(describe(tx.error));
+    tx.onabort = () => this.failed(batch, deletions, from, callbacks, describe(tx.error));
+  }
+
+  /** Parts from `from` on did not commit: they stay dirty (the parts before stay committed). */
+  private failed(batch: Dirty[], deletions: Dirty[], from: number, callbacks: Done[], error: Error): void {
+    for (const { volume, index } of batch.slice(from)) if (!volume.deleted.has(index)) volume.dirty.add(index);
+    // A failed deletion is retried; meanwhile the extent reads zeros (it is not persisted here).
+    for (const { volume, index } of deletions) volume.deleted.add(index);
+    this.finish(callbacks, error);
+  }
+
+  private finish(callbacks: Done[], error?: Error): void {
+    this.flushing = false;
+    this.failure = error?.message;
+    if (error) this.retryAt = performance.now() + RETRY_AFTER_FAILURE_MS;
+    for (const done of callbacks) done(error);
+    if (this.waiting.length > 0) this.queueFlush();
+    // Data dirtied while this flush ran still needs destaging (write-back LUNs).
+    else if (!error && [...this.volumes.values()].some((v) => v.dirty.size > 0 || v.deleted.size > 0)) this.destageLater();
   }
 }
 
