@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { offlineServiceWorker } from './scripts/vite-offline.js';
+import { lessonFrontmatterAsJson } from './scripts/vite-lessons.js';
 
 // Fails the build when an AssemblyScript module (asm/build/*.wasm) did not reach the output.
 // Byte-identical modules share one emitted file, so the check compares contents, not names.
@@ -27,8 +28,10 @@ function checkWasmShipped(): Plugin {
 
 export default defineConfig({
   base: './', // dist/ works from any sub-path of any static server
-  plugins: [svelte(), checkWasmShipped(), offlineServiceWorker()],
-  worker: { format: 'es' },
+  // The lesson plugin twice: the dev server serves the worker's modules through the page's
+  // plugins; a build bundles the worker with its own.
+  plugins: [svelte(), lessonFrontmatterAsJson(), checkWasmShipped(), offlineServiceWorker()],
+  worker: { format: 'es', plugins: () => [lessonFrontmatterAsJson()] },
   build: {
     target: 'es2022',
     // Never inline the AssemblyScript modules as data: URLs: the CSP forbids fetching them,

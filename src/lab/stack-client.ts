@@ -138,6 +138,9 @@ export function createStackClient(onStall?: (silentMs: number, phase: StallPhase
     deletePluginFile: (name) => call(() => remote.deletePluginFile(name)),
     loadPlugin: (file) => call(() => remote.loadPlugin(file)),
     plugins: () => call(() => remote.plugins()),
+    measureIdbWrites: (bytes, options) => call(() => remote.measureIdbWrites(bytes, options)),
+    // The bench keeps the worker busy for up to a second or two at a time: no stall.
+    benchStackIops: (commands) => slow(() => call(() => remote.benchStackIops(commands))),
   };
   return { api, terminate };
 }

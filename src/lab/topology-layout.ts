@@ -33,6 +33,14 @@ export function layout(s: LabSnapshot): Layout {
   const sps: SpNode[] = [];
   const ports: PortNode[] = [];
   const luns: LunNode[] = [];
+  // Each LUN's paths, grouped in one pass: a large lab has a thousand paths and hundreds of LUNs.
+  const pathsOf = new Map<string, PathSnapshot[]>();
+  for (const p of s.paths) {
+    const key = `${p.array}/${p.lun}`;
+    const list = pathsOf.get(key);
+    if (list) list.push(p);
+    else pathsOf.set(key, [p]);
+  }
   let y = 10;
   for (const a of s.topology.arrays) {
     const top = y;
@@ -50,7 +58,7 @@ export function layout(s: LabSnapshot): Layout {
     arrays.push({ name: a.name, personality: a.personality, up: a.up, x: COL.array, y: top, w: NODE_W.array, h });
     const lunTop = top + (h - lunsH) / 2;
     a.luns.forEach((l, i) => {
-      const paths = s.paths.filter((p) => p.array === a.name && p.lun === l.lun);
+      const paths = pathsOf.get(`${a.name}/${l.lun}`) ?? [];
       luns.push({ array: a.name, lun: l.lun, lost: l.lost, owner: l.owner, device: paths.find((p) => p.device)?.device, paths, x: COL.lun, y: lunTop + i * LUN_H + 3, w: NODE_W.lun, h: LUN_H - 6 });
     });
     y = top + h + GAP;

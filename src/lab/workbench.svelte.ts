@@ -1,10 +1,12 @@
 // The workbench's shared state: the latest snapshot, a bounded ring of stats frames, the console
 // log and the lesson view. Everything that changes the stack goes through `run`, which echoes the
 // command in the console, so a change made with the mouse shows up as the command that does it.
+import { keepUnchanged } from './keep-unchanged';
 import type { ArrayInventory, LabSnapshot, LessonSummary, LessonView, Speed, StackApi, StatsFrame } from '../stack/api';
 
 export const FRAME_RING = 300;
 const SNAPSHOT_MIN_MS = 250; // at most ~4 snapshots a second while frames arrive
+const SNAPSHOT_PATHS = 256; // ... in a lab of up to this many paths; a larger one's come less often
 
 export interface LogEntry {
   id: number;
@@ -30,6 +32,8 @@ export class Workbench {
   history = $state.raw<string[]>([]);
 
   private nextId = 0;
+  private arrived: StatsFrame[] = [];
+  private drawScheduled = false;
   private lastSnapshotAt = 0;
   private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
@@ -92,7 +96,7 @@ export class Workbench {
   /** After the sandbox was replaced: its host was rebooted, paused, with no lesson open. */
   private async reloadAll(): Promise<void> {
     this.speed = 'paused';
-    this.frames = [];
+    this.dropFrames();
     await this.refresh();
     await this.refreshLessons();
     this.inventory = await this.api.inventory().catch(() => this.inventory);
@@ -140,23 +144,47 @@ export class Workbench {
     if (this.closed) return;
     this.lastSnapshotAt = performance.now();
     try {
-      this.snapshot = await this.api.snapshot();
+      // Unchanged parts keep their identity, so the page redraws only what changed.
+      this.snapshot = keepUnchanged(this.snapshot, await this.api.snapshot());
     } catch (e) {
       if (!this.closed) this.print('error', `snapshot: ${errorText(e)}`);
     }
   }
 
+  // Frames are drawn once per animation frame, however many arrived meanwhile (several do when the
+  // page is busy): each draw redraws every chart, so one per arrival would fall further behind.
   private addFrame(frame: StatsFrame): void {
     if (this.closed) return;
-    const ring = this.frames.length >= FRAME_RING ? this.frames.slice(1 - FRAME_RING) : this.frames.slice();
-    ring.push(frame);
-    this.frames = ring;
+    // Only the paths that carried I/O are kept (the charts draw no others): a large lab's frame
+    // lists a thousand paths, and the ring holds 300 frames.
+    this.arrived.push({ ...frame, paths: frame.paths.filter((p) => p.iops > 0) });
+    if (this.arrived.length > FRAME_RING) this.arrived.shift(); // a hidden page draws nothing
+    if (!this.drawScheduled) {
+      this.drawScheduled = true;
+      requestAnimationFrame(() => this.drawFrames());
+    }
     this.scheduleSnapshot();
+  }
+
+  private drawFrames(): void {
+    this.drawScheduled = false;
+    if (this.closed || this.arrived.length === 0) return;
+    this.frames = [...this.frames, ...this.arrived].slice(-FRAME_RING);
+    this.arrived = [];
+  }
+
+  /** A new host (a lesson, a reset): the frames drawn and those on their way are the old one's. */
+  private dropFrames(): void {
+    this.frames = [];
+    this.arrived = [];
   }
 
   private scheduleSnapshot(): void {
     if (this.snapshotTimer !== undefined) return;
-    const wait = Math.max(0, SNAPSHOT_MIN_MS - (performance.now() - this.lastSnapshotAt));
+    // A snapshot costs the page time in proportion to the lab's size (a thousand paths take tens of
+    // milliseconds to receive and compare): a large lab's come less often, so that share stays put.
+    const every = SNAPSHOT_MIN_MS * Math.max(1, (this.snapshot?.paths.length ?? 0) / SNAPSHOT_PATHS);
+    const wait = Math.max(0, every - (performance.now() - this.lastSnapshotAt));
     this.snapshotTimer = setTimeout(() => {
       this.snapshotTimer = undefined;
       void this.refresh();
@@ -197,7 +225,7 @@ export class Workbench {
     const view = await this.lessonCall(() => this.api.openLesson(id));
     if (view === undefined) return;
     this.lesson = view;
-    this.frames = [];
+    this.dropFrames();
     this.print('output', id === null ? 'Sandbox: a fresh host, no lesson.' : `Lesson ${view?.title ?? id} opened on a fresh host.`);
     await this.refresh();
     const list = await this.lessonCall(() => this.api.lessons());

@@ -5,14 +5,18 @@ import { expose } from 'comlink';
 import type { StackApi } from './api';
 import { esxtop } from './cli/esxtop';
 import { discoveredInventory } from './inventory';
-import { lessonsFromFiles } from './lessons/loader';
 import { isStrayPluginViolation } from './plugins/learner-plugins';
 import type { StatsFrame } from './workbench/frames';
 import { Lab } from './workbench/lab';
 import { snapshot } from './workbench/snapshot';
+import type { Scenario } from './scenario/types';
+import { lessonsFromFiles } from './lessons/loader';
 
-// The lessons ship as text in the bundle (content, not code): lessons/NN-slug/*.
-const lessons = lessonsFromFiles(import.meta.glob('/lessons/*/*', { query: '?raw', eager: true, import: 'default' }) as Record<string, string>);
+// The lessons ship as text in the bundle (content, not code): lessons/NN-slug/*. The build turns
+// each lesson.md's YAML frontmatter into JSON (scripts/vite-lessons.js), so no YAML parser ships.
+const lessonFiles = import.meta.glob('/lessons/*/*', { query: '?raw', eager: true, import: 'default' }) as Record<string, string>;
+const lessons = lessonsFromFiles(lessonFiles, JSON.parse);
+
 
 // A learner plugin's promise callback, stopped by the guard, rejects where nobody waits for it:
 // the plugin is already disabled and the learner told, so it is no error of the page's.
@@ -28,14 +32,24 @@ self.addEventListener('error', (event) => {
 let opening: Promise<Lab> | undefined;
 let frameListener: ((frame: StatsFrame) => void) | undefined;
 
-function lab(withoutPlugins?: string): Promise<Lab> {
-  opening ??= Lab.open({ lessons, onFrame: (frame) => frameListener?.(frame), persistent: typeof indexedDB !== 'undefined', withoutPlugins });
+function lab(withoutPlugins?: string, scenario?: Scenario): Promise<Lab> {
+  opening ??= Lab.open({ lessons, onFrame: (frame) => frameListener?.(frame), persistent: typeof indexedDB !== 'undefined', withoutPlugins, scenario });
   return opening;
+}
+
+/**
+ * A built-in scenario by name (the page's `?scenario=`); the classroom is the lab's own, so none.
+ * The others load only when asked for: the first screen carries none of them.
+ */
+async function builtIn(name: string | undefined): Promise<Scenario | undefined> {
+  if (name === undefined || name === 'classroom') return undefined;
+  if (name === 'large') return (await import('./scenario/large')).largeScenario();
+  throw new Error(`no built-in scenario "${name}" (there are: classroom, large)`);
 }
 
 const api: StackApi = {
   async start(options) {
-    const { engine, reason } = (await lab(options?.withoutPlugins)).host.engines;
+    const { engine, reason } = (await lab(options?.withoutPlugins, await builtIn(options?.scenario))).host.engines;
     return reason ? { engine, reason } : { engine };
   },
   async ping() {},
@@ -120,6 +134,13 @@ const api: StackApi = {
   },
   async plugins() {
     return (await lab()).host.plugins.list();
+  },
+  async benchStackIops(commands) {
+    // Loaded when the bench asks, not with the page.
+    return (await import('./sim/stack-iops')).stackIops('wasm', commands);
+  },
+  async measureIdbWrites(bytes, options) {
+    return (await import('./blockstore/write-meter')).measureIdbWrites(bytes, options);
   },
 };
 

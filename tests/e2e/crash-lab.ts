@@ -11,7 +11,7 @@ import { chromium, expect, type BrowserContext, type Page, type TestInfo } from 
 import { bootStack } from '../../src/stack/boot';
 import { Host } from '../../src/stack/host';
 import { blockMatches, patternWord } from '../../src/stack/sim/workload-host';
-import { openLab } from './lab-page';
+import { openLab, pspShown } from './lab-page';
 
 export const ALUA0 = 'naa.600140500a1a00010000000000000000';
 export const SET_RR = `esxcli storage nmp device set -d ${ALUA0} --psp VMW_PSP_RR`;
@@ -247,15 +247,6 @@ export async function stampChecker() {
   };
 }
 
-async function pspShown(page: Page): Promise<string> {
-  await page.getByRole('tab', { name: 'Devices', exact: true }).click();
-  return page
-    .getByRole('tabpanel')
-    .locator('tbody tr')
-    .filter({ has: page.locator('td', { hasText: new RegExp(`^${ALUA0}$`) }) })
-    .locator('td[data-column="PSP"]')
-    .innerText();
-}
 
 /** aa-array LUN 1 of the classroom scenario: write-back, 4 KiB blocks. */
 export async function writeBackLun(): Promise<{ naa: string }> {
@@ -273,7 +264,7 @@ export async function reopen(context: BrowserContext, baseURL: string | undefine
   const c = await openConsole(page, baseURL, false);
   await expect(page.getByRole('complementary', { name: 'Lesson' })).toContainText('Sandbox: no lesson is open');
   await expect(page.getByRole('alert')).toHaveCount(0);
-  await expect.poll(() => pspShown(page)).toBe('VMW_PSP_RR');
+  await expect.poll(() => pspShown(page, ALUA0)).toBe('VMW_PSP_RR');
   await c.console.click();
   await c.console.press('ArrowUp');
   expect(lastLines).toContain(await c.console.inputValue());

@@ -52,3 +52,14 @@ export async function openLab(page: Page, baseURL: string | undefined, options: 
 /** A screenshot of the whole page, kept with the test output. */
 export const shot = (page: Page, info: TestInfo, name: string) =>
   page.screenshot({ path: join(info.project.outputDir, 'screenshots', `${name}.png`), fullPage: true });
+
+/** The PSP the Devices tab shows for `device`. */
+export async function pspShown(page: Page, device: string): Promise<string> {
+  await page.getByRole('tab', { name: 'Devices', exact: true }).click();
+  return page
+    .getByRole('tabpanel')
+    .locator('tbody tr')
+    .filter({ has: page.locator('td', { hasText: new RegExp(`^${device}$`) }) })
+    .locator('td[data-column="PSP"]')
+    .innerText();
+}

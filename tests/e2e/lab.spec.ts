@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openLab, ready, shot } from './lab-page';
+import { openLab, pspShown, ready, shot } from './lab-page';
 import { chromium, test, expect, type Locator, type Page } from '@playwright/test';
 
 // The sandbox lab as a learner keeps it: it survives a reload (IndexedDB), goes out as a file and
@@ -12,16 +12,6 @@ const SET_RR = `esxcli storage nmp device set -d ${ALUA0} --psp VMW_PSP_RR`;
 
 const open = (page: Page, baseURL: string | undefined) => openLab(page, baseURL, { sandbox: true });
 
-/** The PSP the Devices tab shows for ALUA0. */
-async function pspShown(page: Page): Promise<string> {
-  await page.getByRole('tab', { name: 'Devices', exact: true }).click();
-  return page
-    .getByRole('tabpanel')
-    .locator('tbody tr')
-    .filter({ has: page.locator('td', { hasText: new RegExp(`^${ALUA0}$`) }) })
-    .locator('td[data-column="PSP"]')
-    .innerText();
-}
 
 /** The text of the newest output block in the log. */
 const lastOutput = (log: Locator) => log.locator('pre.output, pre.error').last().innerText();
@@ -39,13 +29,13 @@ test('a LUN written in the sandbox keeps its blocks, settings and console histor
   expect(before).toMatch(/errors: 0/);
   const stamped = Number(/verify: (\d+) blocks checked/.exec(before)![1]); // 1 MiB of 512-byte blocks
   await lab.type(SET_RR);
-  await expect.poll(() => pspShown(page)).toBe('VMW_PSP_RR');
+  await expect.poll(() => pspShown(page, ALUA0)).toBe('VMW_PSP_RR');
 
   await page.reload();
   await ready(page);
 
   // The setting and the history came back.
-  await expect.poll(() => pspShown(page)).toBe('VMW_PSP_RR');
+  await expect.poll(() => pspShown(page, ALUA0)).toBe('VMW_PSP_RR');
   await lab.console.click();
   await lab.console.press('ArrowUp');
   await expect(lab.console).toHaveValue(SET_RR);
@@ -78,7 +68,7 @@ test('a LUN written in the sandbox keeps its blocks, settings and console histor
 test('an exported lab, imported after a reset, brings its settings back', async ({ page, baseURL }, info) => {
   const lab = await open(page, baseURL);
   await lab.type(SET_RR);
-  await expect.poll(() => pspShown(page)).toBe('VMW_PSP_RR');
+  await expect.poll(() => pspShown(page, ALUA0)).toBe('VMW_PSP_RR');
 
   const downloading = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export lab' }).click();
@@ -92,18 +82,18 @@ test('an exported lab, imported after a reset, brings its settings back', async 
   page.once('dialog', (d) => void d.dismiss());
   await page.getByRole('button', { name: 'Reset lab' }).click();
   await expect(page.getByRole('button', { name: 'Reset lab' })).toBeEnabled();
-  expect(await pspShown(page)).toBe('VMW_PSP_RR');
+  expect(await pspShown(page, ALUA0)).toBe('VMW_PSP_RR');
   page.once('dialog', (d) => void d.accept());
   await page.getByRole('button', { name: 'Reset lab' }).click();
   await expect(lab.log).toContainText('Lab reset');
-  await expect.poll(() => pspShown(page)).toBe('VMW_PSP_MRU');
+  await expect.poll(() => pspShown(page, ALUA0)).toBe('VMW_PSP_MRU');
   // The history went with it.
   await lab.console.press('ArrowUp');
   await expect(lab.console).toHaveValue('');
 
   await page.getByLabel('Lab file to import').setInputFiles(file);
   await expect(lab.log).toContainText('Lab imported from pathlab-lab.json');
-  await expect.poll(() => pspShown(page)).toBe('VMW_PSP_RR');
+  await expect.poll(() => pspShown(page, ALUA0)).toBe('VMW_PSP_RR');
   await expect(page.getByRole('alert')).toHaveCount(0);
   await lab.console.press('ArrowUp');
   await expect(lab.console).toHaveValue(SET_RR);
@@ -113,20 +103,20 @@ test('an exported lab, imported after a reset, brings its settings back', async 
 test('a file that is not a lab is refused with a clear message and changes nothing', async ({ page, baseURL }, info) => {
   const lab = await open(page, baseURL);
   await lab.type(SET_RR);
-  await expect.poll(() => pspShown(page)).toBe('VMW_PSP_RR');
+  await expect.poll(() => pspShown(page, ALUA0)).toBe('VMW_PSP_RR');
   const importer = page.getByLabel('Lab file to import');
   const alert = page.getByRole('alert');
 
   await importer.setInputFiles({ name: 'notes.txt.json', mimeType: 'application/json', buffer: Buffer.from('this is not JSON') });
   await expect(alert).toContainText('notes.txt.json was refused, nothing changed');
   await expect(alert).toContainText('not JSON');
-  expect(await pspShown(page)).toBe('VMW_PSP_RR');
+  expect(await pspShown(page, ALUA0)).toBe('VMW_PSP_RR');
 
   await importer.setInputFiles({ name: 'hello.json', mimeType: 'application/json', buffer: Buffer.from('{"hello":1}') });
   await expect(alert).toContainText('hello.json was refused, nothing changed');
   await expect(alert).toContainText('not a PathLab lab');
   await shot(page, info, 'import-refused');
-  expect(await pspShown(page)).toBe('VMW_PSP_RR');
+  expect(await pspShown(page, ALUA0)).toBe('VMW_PSP_RR');
   await expect(lab.log).not.toContainText('Lab imported');
   await lab.console.press('ArrowUp');
   await expect(lab.console).toHaveValue(SET_RR);
@@ -134,7 +124,7 @@ test('a file that is not a lab is refused with a clear message and changes nothi
   // And still so after a reload: the refused files did not reach the stored lab.
   await page.reload();
   await ready(page);
-  await expect.poll(() => pspShown(page)).toBe('VMW_PSP_RR');
+  await expect.poll(() => pspShown(page, ALUA0)).toBe('VMW_PSP_RR');
   await lab.verifyClean();
 });
 

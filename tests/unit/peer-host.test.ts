@@ -7,8 +7,9 @@ import data from '../../src/stack/scenario/classroom.json';
 import { LabSession } from '../../src/stack/cli/script';
 import { Host } from '../../src/stack/host';
 import { sendCdb } from '../../src/stack/initiator/sg-request';
-import { parseScenario, ScenarioError } from '../../src/stack/scenario/validate';
+import { parseScenario } from '../../src/stack/scenario/validate';
 import { fails, succeeds } from './lab-lines';
+import { problemsOf } from './scenario-problems';
 
 type Loose = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -132,15 +133,6 @@ describe('peers in a scenario file', () => {
     const scenario: Loose = structuredClone(data);
     edit(scenario.peers[0], scenario);
     return scenario;
-  };
-  const problemsOf = (input: unknown): string[] => {
-    try {
-      parseScenario(input);
-    } catch (e) {
-      expect(e).toBeInstanceOf(ScenarioError);
-      return (e as ScenarioError).problems;
-    }
-    throw new Error('parseScenario accepted a broken scenario');
   };
 
   it('accepts the classroom peer and keeps it', () => {

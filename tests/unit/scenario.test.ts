@@ -7,21 +7,12 @@ import data from '../../src/stack/scenario/classroom.json';
 import { classroomScenario } from '../../src/stack/scenario/classroom';
 import { DEFAULT_SETTINGS, type Scenario } from '../../src/stack/scenario/types';
 import { parseScenario, ScenarioError, sharesValue } from '../../src/stack/scenario/validate';
+import { problemsOf } from './scenario-problems';
 
 // The JSON is broken through a loose type: the point is to feed the validator what the types forbid.
 type Loose = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const clone = (): Loose => structuredClone(data);
 
-/** The problems parseScenario reports for `input`; fails the test if it does not throw a ScenarioError. */
-function problemsOf(input: unknown): string[] {
-  try {
-    parseScenario(input);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ScenarioError);
-    return (e as ScenarioError).problems;
-  }
-  throw new Error('parseScenario accepted a broken scenario');
-}
 
 /** LUN paths per array: for each fabric, its adapters times its targets that are ports of the array. */
 function pathsPerArray(s: Scenario): Record<string, { paths: number; adapters: string[] }> {

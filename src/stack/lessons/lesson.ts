@@ -3,7 +3,6 @@
 // plugin files (*.ts) the lesson ships: `plugin load NAME` in the lesson reads them.
 // parseLesson checks the frontmatter and names the bad field in a LessonError.
 
-import { parse } from 'yaml';
 import { LessonError } from './errors';
 import { validateGoal, type GoalSpec } from './goals';
 
@@ -73,15 +72,19 @@ function frontmatter(lesson: string, markdown: string): { yaml: string; body: st
   return { yaml: m[1], body: m[2] };
 }
 
+/** Reads a frontmatter's text: YAML's parse in Node; JSON.parse in the page, whose build turned it into JSON. */
+export type FrontmatterParser = (text: string) => unknown;
+
 export function parseLesson(
   markdown: string,
   files: { start?: string; solution: string; plugins?: Record<string, string> },
   id: string,
+  parseFrontmatter: FrontmatterParser,
 ): Lesson {
   const { yaml, body } = frontmatter(id, markdown);
   let data: unknown;
   try {
-    data = parse(yaml);
+    data = parseFrontmatter(yaml);
   } catch (e) {
     throw new LessonError(id, undefined, `the frontmatter is not valid YAML: ${(e as Error).message}`);
   }

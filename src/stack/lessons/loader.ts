@@ -1,17 +1,18 @@
 // Lessons from files. lessonsFromFiles takes a path → text map (what Vite's
 // import.meta.glob('/lessons/*/*', { query: '?raw', eager: true, import: 'default' }) gives in the
-// page); loadLessons reads lessons/ from disk in Node and goes through the same function. node:fs
-// is imported only when loadLessons runs, so this module stays browser-safe. A lesson's *.ts files
+// page, with JSON.parse: the build has turned frontmatter into JSON); loadLessons reads lessons/
+// from disk in Node and goes through the same function with YAML's parser. node:fs and yaml are
+// imported only when loadLessons runs, so neither reaches the page. A lesson's *.ts files
 // are its plugin files (Lesson.files).
 
 import { LessonError } from './errors';
-import { parseLesson, type Lesson } from './lesson';
+import { parseLesson, type FrontmatterParser, type Lesson } from './lesson';
 
 /** "…/NN-slug/lesson.md" → folder and file name (lesson.md, start.lab, solution.lab or a *.ts). */
 const LESSON_FILE = /(?:^|[/\\])(\d{2,}-[a-z0-9][a-z0-9-]*)[/\\](lesson\.md|start\.lab|solution\.lab|[^/\\]+\.ts)$/;
 
 /** Lessons from a map of file paths to their text, in folder order. Other files are ignored. */
-export function lessonsFromFiles(files: Record<string, string>): Lesson[] {
+export function lessonsFromFiles(files: Record<string, string>, parseFrontmatter: FrontmatterParser): Lesson[] {
   const folders = new Map<string, { md?: string; start?: string; solution?: string; plugins: Record<string, string> }>();
   for (const [path, content] of Object.entries(files)) {
     const m = LESSON_FILE.exec(path);
@@ -27,7 +28,7 @@ export function lessonsFromFiles(files: Record<string, string>): Lesson[] {
     const f = folders.get(id)!;
     if (f.md === undefined) throw new LessonError(id, undefined, 'lesson.md is missing');
     if (f.solution === undefined) throw new LessonError(id, 'solution.lab', 'missing: every lesson needs a solution script');
-    return parseLesson(f.md, { start: f.start, solution: f.solution, plugins: f.plugins }, id);
+    return parseLesson(f.md, { start: f.start, solution: f.solution, plugins: f.plugins }, id, parseFrontmatter);
   });
 }
 
@@ -51,5 +52,6 @@ export async function loadLessons(dir = 'lessons'): Promise<Lesson[]> {
       }
     }
   }
-  return lessonsFromFiles(files);
+  const { parse } = await import('yaml');
+  return lessonsFromFiles(files, parse);
 }

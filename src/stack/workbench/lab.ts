@@ -8,6 +8,7 @@ import { LabSession } from '../cli/script';
 import { Host } from '../host';
 import { LessonRun } from '../lessons/engine';
 import { readLessonFile, starterFiles, type Lesson } from '../lessons/lesson';
+import type { Scenario } from '../scenario/types';
 import type { StatsFrame } from './frames';
 import { captureState, restoreState, type LabState } from './lab-state';
 import { exportLab, LabStore, readExport } from './lab-store';
@@ -21,6 +22,8 @@ export interface LabOptions {
   persistent: boolean;
   /** Why the plugins saved as loaded must stay unloaded this time (a restart after the stack hung). */
   withoutPlugins?: string;
+  /** A built-in scenario other than the classroom: its sandbox opens in memory (nothing kept), no lesson open. */
+  scenario?: Scenario;
 }
 
 const MAX_HISTORY = 500;
@@ -45,7 +48,7 @@ export class Lab {
   static async open(options: LabOptions): Promise<Lab> {
     const lab = new Lab(options);
     const saved = await lab.bootSandbox();
-    const id = saved ? saved.openLesson : options.lessons[0]?.id;
+    const id = saved ? saved.openLesson : options.scenario ? null : options.lessons[0]?.id;
     const lesson = options.lessons.find((l) => l.id === id);
     if (lesson) await lab.openLesson(lesson);
     else lab.use(lab.sandbox!);
@@ -188,8 +191,9 @@ export class Lab {
 
   /** Boots the sandbox's host and restores its saved state; returns that state (none on a first visit). */
   private async bootSandbox(): Promise<LabState | undefined> {
-    const persistent = this.options.persistent;
-    this.sandbox = await Host.boot({ store: persistent ? 'indexeddb' : 'memory' });
+    // Another scenario's sandbox is not the one saved: it must neither load nor overwrite it.
+    const persistent = this.options.persistent && !this.options.scenario;
+    this.sandbox = await Host.boot({ store: persistent ? 'indexeddb' : 'memory', scenario: this.options.scenario });
     if (!persistent) return undefined;
     this.store ??= await LabStore.open();
     const saved = await this.store.load();
