@@ -1,11 +1,18 @@
 // The worker API: everything the lab (and the end-to-end tests) may ask of the stack.
 // The lab imports only types from here; the stack runs behind comlink in a module worker.
 
-import type { JobSnapshot, JobState, LabSnapshot, VvolSnapshot, VvolsSnapshot, VvolVmSnapshot } from './workbench/snapshot';
+import type { DatastoresSnapshot, JobSnapshot, JobState, LabSnapshot, VvolSnapshot, VvolsSnapshot, VvolVmSnapshot } from './workbench/snapshot';
+import type { HostCloneView, MountView, SharedDatastoreView, SharedFileView } from './vmfs/shared-view';
 import type { StatsFrame } from './workbench/frames';
+import type { EsxtopScreen } from './cli/esxtop';
+
+export type { EsxtopScreen };
 import type { Speed } from './workbench/time-control';
+import type { IdbWriteMeasurement, IdbWriteOptions } from './blockstore/write-meter';
 
 export type { JobSnapshot, JobState, LabSnapshot, StatsFrame, Speed, VvolSnapshot, VvolsSnapshot, VvolVmSnapshot };
+export type { DatastoresSnapshot, HostCloneView, MountView, SharedDatastoreView, SharedFileView };
+export type { IdbWriteMeasurement, IdbWriteOptions };
 
 export type Personality = 'active-active' | 'active-passive' | 'alua';
 
@@ -144,9 +151,10 @@ export interface StackApi {
   /**
    * Boots the lab (idempotent) and says which engine runs. With `withoutPlugins` (why), the
    * learner's plugins saved as loaded stay unloaded: the page restarted a stack that stopped
-   * answering, and one of them is the likely cause.
+   * answering, and one of them is the likely cause. With `scenario` (a built-in scenario's name:
+   * "classroom" or "large"), the sandbox opens on that scenario, in memory, with no lesson open.
    */
-  start(options?: { withoutPlugins?: string }): Promise<EngineInfo>;
+  start(options?: { withoutPlugins?: string; scenario?: string }): Promise<EngineInfo>;
   /** Answers at once while the stack's thread is free: the page's watchdog asks every half second. */
   ping(): Promise<void>;
   /** Reads every array's LUNs through real SCSI commands. */
@@ -156,7 +164,7 @@ export interface StackApi {
   /** Runs a lab script, as `npx pathlab run` does. */
   runScript(text: string): Promise<ScriptResult>;
   /** One esxtop screen for the page's esxtop tab: not a console line, so it is not in the history. */
-  esxtop(screen: 'adapter' | 'device' | 'path' | 'vm'): Promise<string>;
+  esxtop(screen: EsxtopScreen): Promise<string>;
   /** Everything the workbench shows, as plain data. */
   snapshot(): Promise<LabSnapshot>;
   /** Time controls: paused, 1x, 10x or as fast as possible. */
@@ -194,4 +202,16 @@ export interface StackApi {
   loadPlugin(file: PluginFile): Promise<PluginLoadResult>;
   /** The learner's plugins: loaded, or disabled with the reason. */
   plugins(): Promise<PluginInfo[]>;
+  /**
+   * `npm run bench` in Chromium: the stack_iops workload (src/stack/sim/stack-iops.ts) on a host of
+   * its own beside the lab, `commands` commands; returns commands per second of wall time.
+   */
+  benchStackIops(commands: number): Promise<number>;
+  /**
+   * The bench key idb_write_mbps: writes `bytes` as 4 KiB write-through WRITE(10)s (32 in flight
+   * unless told) to a LUN of a stack on a scratch IndexedDB database, awaits each acknowledgement
+   * (made only after its transaction committed), deletes the database and returns the MB/s
+   * (10^6 bytes) timed with performance.now(). The lab's own blocks are not touched.
+   */
+  measureIdbWrites(bytes: number, options?: IdbWriteOptions): Promise<IdbWriteMeasurement>;
 }

@@ -12,6 +12,7 @@ import { GOAL_KINDS, goalChecker, validateGoal, type GoalSpec } from '../../src/
 import { GoalContext, parseVerifyResults } from '../../src/stack/lessons/context';
 import { LessonError, parseLesson, readLessonFile, starterFiles, type Lesson } from '../../src/stack/lessons/lesson';
 import { lessonsFromFiles, loadLessons } from '../../src/stack/lessons/loader';
+import { parse as parseYaml } from 'yaml';
 import { Lab } from '../../src/stack/workbench/lab';
 
 const lessons = await loadLessons('lessons');
@@ -42,6 +43,8 @@ describe('the lessons', () => {
       '12-bring-your-own-mpp',
       '13-protocol-endpoints-and-bindings',
       '14-storage-containers-policies-and-compliance',
+      '15-array-native-snapshots-and-clones',
+      '16-locking-a-shared-datastore-with-ats',
     ]);
     for (const l of lessons) {
       expect(l.title.length).toBeGreaterThan(3);
@@ -116,7 +119,7 @@ const GOOD = `title: T\nsummary: S\nscenario: classroom\ngoals:\n  - kind: psp\n
 
 describe('parseLesson', () => {
   it('parses a good lesson', () => {
-    const l = parseLesson(FM(GOOD), { solution: 'sleep 1s' }, '99-x');
+    const l = parseLesson(FM(GOOD), { solution: 'sleep 1s' }, '99-x', parseYaml);
     expect(l).toMatchObject({ id: '99-x', title: 'T', summary: 'S', scenario: 'classroom', hints: ['one', 'two'], body: 'Body text.', start: undefined });
     expect(l.goals).toEqual([{ kind: 'psp', device: 'naa.1', psp: 'VMW_PSP_RR' }]);
   });
@@ -138,7 +141,7 @@ describe('parseLesson', () => {
   ])('names the field for %s', (_, md, message) => {
     let error: unknown;
     try {
-      parseLesson(md, { solution: 'sleep 1s' }, '99-x');
+      parseLesson(md, { solution: 'sleep 1s' }, '99-x', parseYaml);
     } catch (e) {
       error = e;
     }
@@ -159,18 +162,18 @@ describe('parseLesson', () => {
       '/lessons/03-c/lqd.ts': 'export default {};',
       '/lessons/03-c/lqd.solution.ts': 'export default { name: "X" };',
     };
-    const [l] = lessonsFromFiles(files);
+    const [l] = lessonsFromFiles(files, parseYaml);
     expect(l.files).toEqual({ 'lqd.ts': 'export default {};', 'lqd.solution.ts': 'export default { name: "X" };' });
     expect(starterFiles(l)).toEqual([{ name: 'lqd.ts', source: 'export default {};' }]);
     expect(readLessonFile(l, 'lqd.solution.ts')).toMatch(/name: "X"/);
     expect(() => readLessonFile(l, 'nope.ts')).toThrow(/no plugin file named nope.ts \(lesson 03-c has lqd.solution.ts, lqd.ts\)/);
-    expect(() => parseLesson(FM(GOOD), { solution: 'sleep 1s', plugins: { 'bad name.ts': 'x' } }, '99-x')).toThrow(/99-x: bad name.ts: a plugin file name is/);
-    expect(() => parseLesson(FM(GOOD), { solution: 'sleep 1s', plugins: { 'empty.ts': ' ' } }, '99-x')).toThrow(/empty.ts: the plugin file is empty/);
+    expect(() => parseLesson(FM(GOOD), { solution: 'sleep 1s', plugins: { 'bad name.ts': 'x' } }, '99-x', parseYaml)).toThrow(/99-x: bad name.ts: a plugin file name is/);
+    expect(() => parseLesson(FM(GOOD), { solution: 'sleep 1s', plugins: { 'empty.ts': ' ' } }, '99-x', parseYaml)).toThrow(/empty.ts: the plugin file is empty/);
   });
 
   it('needs a solution script', () => {
-    expect(() => parseLesson(FM(GOOD), { solution: '' }, '99-x')).toThrow(/solution.lab: missing or empty/);
-    expect(() => lessonsFromFiles({ '/lessons/98-a/lesson.md': FM(GOOD) })).toThrow(/98-a: solution.lab: missing/);
+    expect(() => parseLesson(FM(GOOD), { solution: '' }, '99-x', parseYaml)).toThrow(/solution.lab: missing or empty/);
+    expect(() => lessonsFromFiles({ '/lessons/98-a/lesson.md': FM(GOOD) }, parseYaml)).toThrow(/98-a: solution.lab: missing/);
   });
 
   it('reads a path map as import.meta.glob gives it, in folder order, ignoring other files', () => {
@@ -182,7 +185,7 @@ describe('parseLesson', () => {
       '/lessons/01-a/solution.lab': 'sleep 2s',
       '/lessons/README.md': '# Lessons',
     };
-    const l = lessonsFromFiles(files);
+    const l = lessonsFromFiles(files, parseYaml);
     expect(l.map((x) => [x.id, x.title, x.start])).toEqual([
       ['01-a', 'A', 'sleep 1s'],
       ['02-b', 'B', undefined],
@@ -275,6 +278,13 @@ const UNMET: [GoalSpec, RegExp][] = [
   [{ kind: 'vvol-compliance', vm: 'db02', state: 'compliant' }, /there is no vVol VM named db02/],
   [{ kind: 'vvol-policy', name: 'gold-db', rules: ['iopsLimit=800'] }, /there is no storage policy named "gold-db" \(policies: VVol No Requirements Policy\): vvol policy create gold-db --rule iopsLimit=800/],
   [{ kind: 'vvol-iops', vm: 'db02', within: 10 }, /there is no vVol VM named db02/],
+  [{ kind: 'vmfs-clone', source: '/vmfs/volumes/ds/a.vmdk', destination: '/vmfs/volumes/ds/b.vmdk', mover: 'hardware' }, /you have not cloned anything to \/vmfs\/volumes\/ds\/b.vmdk yet: vmkfstools -i/],
+  [{ kind: 'advanced-setting', path: '/DataMover/HardwareAcceleratedMove', value: 0 }, /\/DataMover\/HardwareAcceleratedMove is 1; set it to 0/],
+  [{ kind: 'vaai-stat', device: AA0, counter: 'ATS', min: 1 }, /ATS on naa.600140500aaa00030000000000000000 since the lesson began: esxi01 0, esxi02 0; the goal is 1/],
+  [{ kind: 'vmfs-lock', file: '/vmfs/volumes/ds/a.vmdk', holder: 'esxi01' }, /no host has the volume ds mounted/],
+  [{ kind: 'peer-host', host: 'esxi02', state: 'down' }, /esxi02.pathlab.local is up: fault host esxi02 crashes it/],
+  [{ kind: 'file-io', file: '/vmfs/volumes/ds/a.vmdk', min: 10 }, /you have started no background fio job on \/vmfs\/volumes\/ds\/a.vmdk/],
+  [{ kind: 'vvol-snapshot', vm: 'app01' }, /there is no vVol VM named app01/],
 ];
 
 describe('goal kinds on a fresh host', () => {

@@ -6,7 +6,7 @@ import type { FioHandle } from '../cli/fio';
 import { LabSession, type CommandResult } from '../cli/script';
 import type { Host } from '../host';
 import { GoalContext } from './context';
-import { describeGoal, goalChecker, type GoalChecker, type GoalSpec } from './goals';
+import { describeGoal, goalChecker, goalPreparer, type GoalChecker, type GoalSpec } from './goals';
 import { readLessonFile, type Lesson } from './lesson';
 
 export interface GoalStatus {
@@ -28,7 +28,7 @@ export function scriptLines(script: string): string[] {
 
 export class LessonRun {
   readonly context: GoalContext;
-  private readonly checkers: { goal: GoalSpec; description: string; check: GoalChecker }[];
+  private readonly checkers: { goal: GoalSpec; description: string; check: GoalChecker; prepare: ReturnType<typeof goalPreparer> }[];
   private hintsShown = 0;
   private everSolved = false;
   private known = new Set<FioHandle>();
@@ -46,7 +46,7 @@ export class LessonRun {
     readonly session: LabSession = new LabSession(host, async (name) => readLessonFile(lesson, name)),
   ) {
     this.context = new GoalContext(host);
-    this.checkers = lesson.goals.map((goal) => ({ goal, description: describeGoal(goal), check: goalChecker(goal) }));
+    this.checkers = lesson.goals.map((goal) => ({ goal, description: describeGoal(goal), check: goalChecker(goal), prepare: goalPreparer(goal) }));
   }
 
   /** Runs start.lab (if any), then takes the baselines the goals count from. Throws if a start line fails. */
@@ -60,6 +60,7 @@ export class LessonRun {
     this.startOutput = out;
     for (const h of this.session.jobs) this.known.add(h);
     this.context.begin();
+    await this.prepare();
     return this.evaluate();
   }
 
@@ -74,8 +75,14 @@ export class LessonRun {
       }
     }
     this.context.refresh();
+    await this.prepare();
     this.evaluate();
     return result;
+  }
+
+  /** What some goals read before they are checked (an array's blocks, history), in goal order. */
+  async prepare(): Promise<void> {
+    for (const { prepare } of this.checkers) await prepare(this.host, this.context);
   }
 
   /** Every goal, checked now. */

@@ -38,6 +38,11 @@ export interface GoalKind {
   /** The goal stated as a sentence ("naa.… uses VMW_PSP_RR"). */
   describe(goal: GoalSpec): string;
   check(goal: GoalSpec, host: Host, context: GoalContext): GoalResult;
+  /**
+   * Reads what a check cannot read at one instant (blocks on an array) or must follow over time;
+   * awaited after every command, before the checks (which stay synchronous).
+   */
+  prepare?(goal: GoalSpec, host: Host, context: GoalContext): Promise<void>;
 }
 
 export const met = (message: string): GoalResult => ({ met: true, message });

@@ -4,7 +4,8 @@
 // goals-io.ts (statistics, balance, shares, queues, verify), goals-events.ts (APD, PDL, commands run),
 // goals-plugins.ts (the learner's plugins: loaded, owning a device, a path's share of the commands,
 // an ALUA group's state and who set it), goals-vvol.ts (vVol VMs, bindings, compliance, storage
-// policies, a vVol disk's rate against its IOPS limit).
+// policies, a vVol disk's rate against its IOPS limit), goals-vmfs.ts (clones and their data mover,
+// advanced settings, VAAI counters, on-disk locks, peer hosts, fio on a file, vVol snapshots).
 
 import type { Host } from '../host';
 import type { GoalContext } from './context';
@@ -14,6 +15,7 @@ import { apdSeenGoal, pdlSeenGoal, ranGoal } from './goals-events';
 import { deviceQueueGoal, ioBalanceGoal, noLostWritesGoal, sharesGoal, statGoal } from './goals-io';
 import { aluaGroupGoal, deviceOwnerGoal, pathShareGoal, pluginGoal } from './goals-plugins';
 import { vvolBoundGoal, vvolComplianceGoal, vvolIopsGoal, vvolPolicyGoal, vvolVmGoal } from './goals-vvol';
+import { VMFS_GOALS } from './goals-vmfs';
 import { claimRuleGoal, devicePathsGoal, deviceStatusGoal, lunOwnerGoal, pathHiddenGoal, pathStateGoal } from './goals-paths';
 import { pspGoal, preferredPathGoal, rrConfigGoal, satpDefaultPspGoal, satpGoal, workingPathGoal } from './goals-policy';
 
@@ -27,6 +29,7 @@ export const GOAL_KINDS: ReadonlyMap<string, GoalKind> = new Map(
     apdSeenGoal, pdlSeenGoal, ranGoal,
     pluginGoal, deviceOwnerGoal, pathShareGoal, aluaGroupGoal,
     vvolVmGoal, vvolBoundGoal, vvolComplianceGoal, vvolPolicyGoal, vvolIopsGoal,
+    ...VMFS_GOALS,
   ].map((k) => [k.kind, k]),
 );
 
@@ -73,7 +76,7 @@ export function validateGoal(value: unknown, lesson: string, field: string): Goa
   for (const key of Object.keys(goal)) {
     if (key === 'kind') continue;
     if (key === 'description') {
-      if (typeof goal.description !== 'string' || goal.description === '') throw new LessonError(lesson, `${field}.description`, 'must be a non-empty string');
+      if (typeof goal.description !== 'string' || goal.description.trim() === '') throw new LessonError(lesson, `${field}.description`, 'must be a non-empty string');
       continue;
     }
     const spec = kind.params[key];
@@ -105,6 +108,18 @@ function kindOf(goal: GoalSpec): GoalKind {
 /** The goal as a sentence: its own description, else one made from its parameters. */
 export function describeGoal(goal: GoalSpec): string {
   return goal.description ?? kindOf(goal).describe(goal);
+}
+
+/** The goal's preparation before each check (nothing for most kinds); never rejects: a check says what failed. */
+export function goalPreparer(goal: GoalSpec): (host: Host, context: GoalContext) => Promise<void> {
+  const kind = kindOf(goal);
+  return async (host, context) => {
+    try {
+      await kind.prepare?.(goal, host, context);
+    } catch {
+      // The check reads what was prepared and says what is missing.
+    }
+  };
 }
 
 /** The goal's checker: reads the host and the lesson's context, never throws. */

@@ -12,9 +12,15 @@ import { DEFAULT_POLICY } from '../vvol/policy';
 import type { ProtocolEndpoint } from '../vvol/protocol-endpoint';
 import { HOST_ID, type VvolDaemon } from '../vvol/vvold';
 import type { VirtualVolume } from '../vvol/vvol';
+import type { HostAdapter } from '../fabric/adapter';
+import { lastClones, sharedDatastores, type HostCloneView, type SharedDatastoreView } from '../vmfs/shared-view';
 
 export interface TopologySnapshot {
-  adapters: { name: string; transport: string; driver: string; queueDepth: number; wwpn: string; up: boolean; linkUp: boolean }[];
+  adapters: {
+    name: string; transport: string; driver: string; queueDepth: number; wwpn: string; up: boolean; linkUp: boolean;
+    /** Data bytes the adapter moved over the fabric since boot: sent (data-out) and received (data-in). */
+    bytesSent: number; bytesReceived: number;
+  }[];
   fabrics: { name: string; adapters: string[]; targets: string[]; up: boolean; latencyUs: number; extraLatencyUs: number }[];
   arrays: {
     name: string;
@@ -162,6 +168,14 @@ export interface LabSnapshot {
   jobs: JobSnapshot[];
   /** Virtual volumes; null when no array of the scenario has vVols. */
   vvols: VvolsSnapshot | null;
+  /** VMFS datastores mounted by the host or its peers, and each host's last clone (none before VMFS runs). */
+  datastores: DatastoresSnapshot;
+}
+
+/** The scenario's VMFS datastores as its hosts see them together (vmfs/shared-view.ts). */
+export interface DatastoresSnapshot {
+  volumes: SharedDatastoreView[];
+  clones: HostCloneView[];
 }
 
 /** The host as plain data; `jobs` are the console session's background jobs (LabSession.jobTable.list()). */
@@ -172,6 +186,7 @@ export function snapshot(host: Host, jobs: JobSnapshot[] = []): LabSnapshot {
     topology: {
       adapters: host.adapters.map((a) => ({
         name: a.name, transport: a.transport, driver: a.driver, queueDepth: a.queueDepth, wwpn: a.wwpn, up: a.up, linkUp: a.linkUp,
+        ...adapterBytes(host, a),
       })),
       fabrics: host.fabrics.map((f) => ({
         name: f.name,
@@ -244,7 +259,20 @@ export function snapshot(host: Host, jobs: JobSnapshot[] = []): LabSnapshot {
     pluginFaults: host.plugins.faults.slice(-10),
     jobs,
     vvols: vvolsSnapshot(host),
+    datastores: { volumes: sharedDatastores(host), clones: lastClones(host) },
   };
+}
+
+/** The adapter's paths' byte counters summed (esxcli storage core adapter stats get: Bytes Sent/Received). */
+function adapterBytes(host: Host, adapter: HostAdapter): { bytesSent: number; bytesReceived: number } {
+  let bytesSent = 0;
+  let bytesReceived = 0;
+  for (const p of host.psa.paths) {
+    if (p.adapterRef !== adapter) continue;
+    bytesSent += p.counters.bytesSent;
+    bytesReceived += p.counters.bytesReceived;
+  }
+  return { bytesSent, bytesReceived };
 }
 
 const GiB = 1024 ** 3;
