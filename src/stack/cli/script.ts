@@ -16,12 +16,14 @@
 //   vvol vm|policy|list|bind|unbind|delete|compliance|sg ...   virtual volumes (cli/vvol.ts)
 //   on HOST LINE               runs LINE on another host of the scenario (`on esxi02 esxcli ...`),
 //                              in that host's own console session (its jobs, its esxcli)
-//   fault host HOST / repair host HOST   a peer host crashes (power lost) / boots again
+//   fault host HOST / repair host HOST   a peer host crashes (power lost) / boots again (and mounts
+//                              the VMFS volumes it finds)
 // A script stops at its first failing line, naming it.
 
 import type { Host } from '../host';
 import { FaultInjector } from '../sim/faults';
 import { refreshFioTarget } from '../vmfs/file-io';
+import { mountVolumes } from '../vmfs/vmfs';
 import { parseDuration } from '../sim/duration';
 import { esxcli, splitCommandLine } from './esxcli/index';
 import { esxtop, ESXTOP_SCREENS } from './esxtop';
@@ -111,6 +113,8 @@ export class LabSession {
   private async dispatch(command: string, args: string[]): Promise<CommandResult> {
     switch (command) {
       case 'esxcli':
+        // A host whose VMFS driver has not run yet mounts its volumes first, as it would have at boot.
+        if (args[0] === 'storage' && args[1] === 'filesystem') await mountVolumes(this.host);
         return esxcli(this.host, args);
       case 'vmkfstools':
         return await vmkfstools(this.host, args);
@@ -136,7 +140,7 @@ export class LabSession {
         return this.jobTable.kill(args);
       case 'fault':
       case 'repair': {
-        if (args[0] === 'host') return this.hostFault(args.slice(1), command === 'repair');
+        if (args[0] === 'host') return await this.hostFault(args.slice(1), command === 'repair');
         const message = this.faults.apply(args, command === 'repair');
         this.host.settle();
         return { output: message, ok: true };
@@ -174,7 +178,7 @@ export class LabSession {
   }
 
   /** `fault host NAME` crashes a peer (its jobs stop with it); `repair host NAME` boots it again. */
-  private hostFault(args: string[], repair: boolean): CommandResult {
+  private async hostFault(args: string[], repair: boolean): Promise<CommandResult> {
     const verb = repair ? 'repair' : 'fault';
     if (args.length !== 1) return { output: `${verb} host needs a host name: ${verb} host esxi02`, ok: false };
     const peer = this.host.peer(args[0]);
@@ -184,6 +188,7 @@ export class LabSession {
       if (peer.up) return { output: `${peer.name} is up`, ok: true };
       this.peerSessions.delete(peer);
       const fresh = this.host.rebootPeer(peer);
+      await mountVolumes(fresh);
       this.host.log(`fault: ${fresh.name} booted`);
       return { output: `${fresh.name} booted`, ok: true };
     }

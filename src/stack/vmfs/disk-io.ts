@@ -104,6 +104,9 @@ function* send(host: Host, device: LogicalDevice, capacity: number, fill: (io: I
   return outcome;
 }
 
+/** CDB byte 1's Force Unit Access bit (SBC-4: COMPARE AND WRITE, WRITE (10/16)). */
+const FUA = 0x08;
+
 const be = (x: number, bytes: number): number[] => Array.from({ length: bytes }, (_, i) => Math.floor(x / 2 ** (8 * (bytes - 1 - i))) & 0xff);
 
 function setData(host: Host, io: IoRequest, data: Uint8Array): void {
@@ -116,10 +119,15 @@ export function* readBlocks(host: Host, device: LogicalDevice, lba: number, bloc
   return r.data;
 }
 
-export function* writeBlocks(host: Host, device: LogicalDevice, lba: number, data: Uint8Array): Task<void> {
+/**
+ * WRITE of whole blocks. Metadata goes with FUA (`fua`): on a write-back LUN a volume's header,
+ * bitmap and descriptors must be on the medium before the host relies on them, not in a cache a
+ * power loss (or a closed page) empties.
+ */
+export function* writeBlocks(host: Host, device: LogicalDevice, lba: number, data: Uint8Array, fua = false): Task<void> {
   const blocks = data.length / device.blockSize;
   yield* send(host, device, data.length, (io) => {
-    host.psa.io.prepareReadWrite(io, 'write', lba, blocks, device.blockSize);
+    host.psa.io.prepareReadWrite(io, 'write', lba, blocks, device.blockSize, fua);
     setData(host, io, data);
   });
 }
@@ -131,7 +139,8 @@ export function* ats(host: Host, device: LogicalDevice, lba: number, before: Uin
   let r: Outcome;
   try {
     r = yield* send(host, device, 2 * bs, (io) => {
-      other(io, [0x89, 0, ...be(lba, 8), 0, 0, 0, 1, 0, 0], 'out', 2 * bs, lba, 1);
+      // FUA: a lock or heartbeat the other host can read must be on the medium, not in a cache.
+      other(io, [0x89, FUA, ...be(lba, 8), 0, 0, 0, 1, 0, 0], 'out', 2 * bs, lba, 1);
       host.arena.u8.set(before, io.buffer);
       host.arena.u8.set(after, io.buffer + bs);
     });

@@ -69,7 +69,7 @@ export function* createFile(host: Host, vol: Volume, name: string, sizeBytes: nu
     const after = encodeDescriptor({ lock: { ...free.lock }, file }, bs);
     // The descriptor first (ATS: only if the slot is still what we read), then the bitmap.
     if (!(yield* ats(host, vol.device, vol.fdLba(free.index), before, after))) throw new Error(`the descriptor slot of ${name} changed under this host: try again`);
-    yield* writeBlocks(host, vol.device, BITMAP_LBA, bitmap);
+    yield* writeBlocks(host, vol.device, BITMAP_LBA, bitmap, true);
     yield* vol.refresh();
     return vol.file(name)!;
   });
@@ -126,7 +126,7 @@ export function* deleteFile(host: Host, vol: Volume, name: string): Task<void> {
   yield* underResourceLock(host, vol, function* () {
     const bitmap = yield* readBlocks(host, vol.device, BITMAP_LBA, vol.header.bitmapBlocks);
     setBits(bitmap, entry.file.firstBlock, entry.file.blockCount, false);
-    yield* writeBlocks(host, vol.device, BITMAP_LBA, bitmap);
+    yield* writeBlocks(host, vol.device, BITMAP_LBA, bitmap, true);
     const cleared = encodeDescriptor({ lock: { ...freeLock(), version: decodeFdLock(locked).version + 1 }, file: { ...emptyFile(), gen: entry.file.gen } }, bs);
     if (!(yield* ats(host, vol.device, vol.fdLba(entry.index), locked, cleared))) throw new Error(`${name} changed while it was being deleted`);
     yield* vol.refresh();

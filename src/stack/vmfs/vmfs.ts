@@ -24,6 +24,11 @@ export class Vmfs {
   lastClone: CloneReport | undefined;
   private readonly probing = new Set<string>();
 
+  /** Whether a probe or a refresh started by a rescan is still out. */
+  get busy(): boolean {
+    return this.probing.size > 0;
+  }
+
   constructor(readonly host: Host) {
     host.psa.topologyListeners.push(() => this.rescan());
   }
@@ -108,8 +113,8 @@ export class Vmfs {
     const bitmap = meta.subarray(BITMAP_LBA * bs);
     setBits(bitmap, 0, dataStart, true);
     // The header goes last: until it is written, no host takes the device for a volume.
-    yield* writeBlocks(host, device, 1, meta.subarray(bs));
-    yield* writeBlocks(host, device, 0, meta.subarray(0, bs));
+    yield* writeBlocks(host, device, 1, meta.subarray(bs), true);
+    yield* writeBlocks(host, device, 0, meta.subarray(0, bs), true);
     host.log(`FS3: ${hostName(host)} created VMFS-6 volume ${label} (${formatUuid(header.uuid)}) on ${device.id}`);
     return yield* this.mount(device, header);
   }
@@ -126,6 +131,20 @@ export function vmfsOf(host: Host): Vmfs {
   }
   return v;
 }
+
+/**
+ * Mounts what the host's devices hold, as ESXi does at boot: starts the VMFS driver and lets virtual
+ * time run until every probe has answered (the probes of a driver already running, too).
+ */
+export async function mountVolumes(host: Host): Promise<Vmfs> {
+  const v = vmfsOf(host);
+  for (let waited = 0; v.busy && waited < PROBE_LIMIT_US; waited += PROBE_STEP_US) await host.advance(PROBE_STEP_US);
+  return v;
+}
+
+const PROBE_STEP_US = 1000;
+/** A device that has not answered its probe in this long is left to the probe's own timeout. */
+const PROBE_LIMIT_US = 60 * 1e6;
 
 /** The host's VMFS driver if it has run; never creates one (so looking never probes a device). */
 export function existingVmfs(host: Host): Vmfs | undefined {

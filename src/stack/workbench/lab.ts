@@ -14,6 +14,7 @@ import { captureState, restoreState, type LabState } from './lab-state';
 import { exportLab, LabStore, readExport } from './lab-store';
 import { PluginFiles } from './plugin-files';
 import { TimeControl } from './time-control';
+import { mountVolumes } from '../vmfs/vmfs';
 
 export interface LabOptions {
   lessons: Lesson[];
@@ -211,6 +212,8 @@ export class Lab {
         if (!result.ok) this.sandbox.plugins.notLoaded(name, result.message);
       }
       restoreState(this.sandbox, saved);
+      // Every host mounts the VMFS volumes on its devices, as at boot: their heartbeats go on.
+      for (const host of this.sandbox.hosts()) await mountVolumes(host);
       this.history = saved.consoleHistory;
       this.progress = saved.lessons;
     }
