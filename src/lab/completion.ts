@@ -9,9 +9,9 @@ const deviceconfig = { deviceconfig: leaf('get', 'set') };
 export const ESXCLI: Tree = {
   storage: {
     core: {
-      adapter: leaf('list', 'rescan'),
+      adapter: { ...leaf('list', 'rescan'), stats: leaf('get') },
       path: leaf('list'),
-      device: leaf('list', 'set'),
+      device: { ...leaf('list', 'set'), vaai: { status: leaf('get') } },
       claimrule: leaf('list', 'add', 'remove', 'move', 'load', 'run'),
       claiming: leaf('unclaim'),
       plugin: leaf('list'),
@@ -22,20 +22,27 @@ export const ESXCLI: Tree = {
       satp: { ...leaf('list', 'set'), rule: leaf('list', 'add', 'remove') },
       psp: { ...leaf('list'), fixed: deviceconfig, roundrobin: deviceconfig },
     },
+    filesystem: leaf('list', 'rescan'),
+    vvol: { protocolendpoint: leaf('list'), storagecontainer: leaf('list'), vasaprovider: leaf('list') },
   },
+  system: { settings: { advanced: leaf('list', 'set') } },
 };
 
 export const COMMANDS: Tree = {
   esxcli: ESXCLI,
   fio: {},
-  fault: leaf('link', 'adapter', 'port', 'sp', 'array', 'lun', 'latency', 'flap', 'alua'),
-  repair: leaf('link', 'adapter', 'port', 'sp', 'array', 'lun', 'latency', 'flap'),
+  fault: leaf('link', 'adapter', 'port', 'sp', 'array', 'lun', 'latency', 'flap', 'alua', 'host'),
+  repair: leaf('link', 'adapter', 'port', 'sp', 'array', 'lun', 'latency', 'flap', 'host'),
   sleep: {},
-  esxtop: leaf('adapter', 'device', 'path', 'vm'),
+  esxtop: leaf('adapter', 'device', 'path', 'vm', 'vaai'),
   jobs: {},
   kill: {},
   wait: {},
   vmkfstools: {},
+  plugin: leaf('load', 'list', 'unload'),
+  vvol: leaf('vm', 'policy', 'list', 'bind', 'unbind', 'delete', 'compliance', 'sg'),
+  sg: {},
+  on: {},
 };
 
 export interface Names {
@@ -51,6 +58,8 @@ export interface Names {
 
 /** The words that may stand where the line's last word is being typed. */
 export function candidates(words: string[], names: Names): string[] {
+  // `on HOST LINE`: LINE completes as it would on its own.
+  if (words[0] === 'on' && words.length > 2) return candidates(words.slice(2), names);
   const prev = words.at(-2) ?? '';
   if (['-d', '--device'].includes(prev)) return names.devices;
   if (['-p', '--path'].includes(prev)) return names.paths;

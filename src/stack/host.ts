@@ -164,10 +164,10 @@ export class Host {
     return [learner, ...learner.peers];
   }
 
-  /** A host by its name or its name's first label ("esxi02"): this one or a peer. */
+  /** A host of the scenario by its name or its name's first label ("esxi02"). */
   peer(name: string): Host | undefined {
     const wanted = name.toLowerCase();
-    return [this, ...this.peers].find((h) => h.name.toLowerCase() === wanted || h.name.split('.')[0].toLowerCase() === wanted);
+    return this.hosts().find((h) => h.name.toLowerCase() === wanted || h.name.split('.')[0].toLowerCase() === wanted);
   }
 
   /**
@@ -181,6 +181,8 @@ export class Host {
     peer.up = false;
     for (const adapter of peer.adapters) adapter.up = false;
     peer.psa.notifyPathsChanged();
+    // A dead host evaluates nothing more: its timers on the shared clock must not pile up.
+    peer.nmp.stopped = true;
     peer.log('host: crashed (power lost)');
     for (const stop of peer.onCrash) stop();
   }

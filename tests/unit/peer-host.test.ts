@@ -68,6 +68,25 @@ describe('the second host', () => {
     host.close();
   });
 
+  it('runs no line for a third host from the peer\'s session, and crashes hosts only from the learner\'s', async () => {
+    const { host, s } = await lab();
+    expect(await fails(s, 'on esxi02 on esxi01 esxcli storage core device list')).toBe(
+      "on: this line already runs on esxi02.pathlab.local; run lines for esxi01.pathlab.local from the learner's console",
+    );
+    expect(await fails(s, 'on esxi02 fault host esxi01')).toBe("fault host: hosts crash and boot from the learner's console, not from esxi02.pathlab.local");
+    expect(peer(host).up).toBe(true);
+    host.close();
+  });
+
+  it('feels a fabric latency spike as the learner host does: one switch, whichever host looks at it', async () => {
+    const { host, s } = await lab();
+    await succeeds(s, 'fault latency fabric-a 5ms');
+    expect(peer(host).fabrics.find((f) => f.name === 'fabric-a')!.extraLatencyUs).toBe(5000);
+    await succeeds(s, 'repair latency fabric-a');
+    expect(peer(host).fabrics.find((f) => f.name === 'fabric-a')!.extraLatencyUs).toBe(0);
+    host.close();
+  });
+
   it('writes from one host reach the array that the other reads', async () => {
     const { host, s } = await lab();
     await succeeds(s, `on esxi02 fio --device ${AA_LUN0} --rw write --bs 4k --size 64k`);
@@ -100,6 +119,7 @@ describe('the second host', () => {
     expect(crashed.up).toBe(false);
     expect(stopped).toBe(1);
     expect(crashed.adapters.every((a) => !a.up)).toBe(true);
+    expect(crashed.nmp.stopped).toBe(true); // its periodic path evaluation ends with it
     expect(await fails(s, 'on esxi02 jobs')).toContain('is down');
     const iosAtCrash = crashed.psa.device(AA_LUN0)!.counters.commands;
     await succeeds(s, 'sleep 40s');

@@ -171,6 +171,7 @@ export class LabSession {
     const target = this.host.peer(name);
     if (!target) return { output: `on: no host ${name}; hosts: ${this.hostNames()}`, ok: false };
     if (target === this.host) return this.runNow(line);
+    if (this.host.isPeer) return { output: `on: this line already runs on ${this.host.name}; run lines for ${target.name} from the learner's console`, ok: false };
     if (!target.up) return { output: `on: ${target.name} is down (fault host): repair host ${name} boots it`, ok: false };
     const result = await this.peerSession(target).run(line);
     await this.host.finishSettling();
@@ -180,6 +181,7 @@ export class LabSession {
   /** `fault host NAME` crashes a peer (its jobs stop with it); `repair host NAME` boots it again. */
   private async hostFault(args: string[], repair: boolean): Promise<CommandResult> {
     const verb = repair ? 'repair' : 'fault';
+    if (this.host.isPeer) return { output: `${verb} host: hosts crash and boot from the learner's console, not from ${this.host.name}`, ok: false };
     if (args.length !== 1) return { output: `${verb} host needs a host name: ${verb} host esxi02`, ok: false };
     const peer = this.host.peer(args[0]);
     if (!peer) return { output: `${verb} host: no host ${args[0]}; hosts: ${this.hostNames()}`, ok: false };
@@ -193,8 +195,9 @@ export class LabSession {
       return { output: `${fresh.name} booted`, ok: true };
     }
     if (!peer.up) return { output: `${peer.name} is already down`, ok: true };
-    for (const job of this.peerSessions.get(peer)?.jobs ?? []) job.stop();
+    // Power goes first: a job stopped after it closes its file from a host that sends nothing more.
     this.host.crashPeer(peer);
+    for (const job of this.peerSessions.get(peer)?.jobs ?? []) job.stop();
     this.host.log(`fault: ${peer.name} crashed`);
     this.host.settle();
     return { output: `${peer.name} crashed (power lost)`, ok: true };

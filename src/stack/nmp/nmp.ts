@@ -399,8 +399,12 @@ export class Nmp implements Mpp, TimerTarget {
     if (device.apdSince >= 0 && now - device.apdSince >= this.settings.apdTimeoutUs) device.logical.status = 'dead';
   }
 
+  /** Set when the host has crashed: the periodic evaluation ends (its timer is not rearmed). */
+  stopped = false;
+
   /** The periodic evaluation of every device (ESXi: every 5 minutes). */
   onTimer(): void {
+    if (this.stopped) return;
     for (const device of this.devices) this.evaluate(device);
     this.psa.clock.after(this.settings.pathEvalIntervalUs, this);
   }

@@ -126,8 +126,9 @@ export class FaultInjector {
         if (down) need(2, 'a fabric or array and a duration');
         else need(1, 'a fabric or array');
         const us = down ? this.duration(args[1]) : 0;
-        const fabric = host.fabrics.find((f) => f.name === args[0]);
-        if (fabric) fabric.extraLatencyUs = us;
+        // A fabric is one switch whichever host looks at it: every host's view of it slows down.
+        const fabrics = host.hosts().flatMap((h) => h.fabrics.filter((f) => f.name === args[0]));
+        if (fabrics.length > 0) for (const fabric of fabrics) fabric.extraLatencyUs = us;
         else this.array(args[0]).extraServiceUs = us;
         message = down ? `${args[0]}: ${args[1]} of extra latency` : `${args[0]}: latency back to normal`;
         return this.done(message, false);
@@ -176,7 +177,6 @@ export class FaultInjector {
 
   private done(message: string, connectivity: boolean): string {
     this.host.log(`fault: ${message}`);
-    // The fabric's RSCN reaches every host logged in to it, the peers that share the arrays too.
     // The fabric's RSCN reaches every host logged in to it, the peers that share the arrays too.
     if (connectivity) for (const h of this.host.hosts()) if (h.up) h.psa.notifyPathsChanged();
     return message;
