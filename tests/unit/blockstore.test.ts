@@ -461,6 +461,41 @@ describe('IndexedDB block store: a big flush commits in parts', () => {
     expect(await storedExtents(dbName)).toBe(0);
   });
 
+  it('a reset while a flush is out fails only the old waiters: the new lab\'s first write is stored, no backoff', async () => {
+    const dbName = freshDbName('parts-reset');
+    const { arena, store, volume } = await dirtyStore(dbName);
+    const waited = durable(volume);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the first part is on its way
+    await store.clear();
+    expect((await waited)?.message).toMatch(/replaced while these writes were being stored/);
+    expect(store.failure, 'a superseded flush is no failure of the store').toBeUndefined();
+    const fresh = await store.open('naa.fresh');
+    const bytes = fillExtent(arena, mapNow(arena, fresh, 0, 1, true)[0], 77);
+    fresh.written(0, 1);
+    expect(await durable(fresh)).toBeUndefined();
+    store.close();
+    expect(sameBytes(await persistedBytes(dbName, 'naa.fresh', 0, EXTENT_SIZE), bytes)).toBe(true);
+    expect(await storedExtents(dbName), 'the old volume stays cleared').toBe(0);
+  });
+
+  it('a clear that aborts while a flush is out leaves the rest of that flush dirty: a later flush stores all of it', async () => {
+    const dbName = freshDbName('parts-clear-abort');
+    const { store, volume, bytes } = await dirtyStore(dbName);
+    const waited = durable(volume);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the first part is on its way
+    tally.abortNth = 2; // the clear's transaction, as a full disk would
+    await expect(store.clear()).rejects.toBeDefined();
+    expect((await waited)?.message).toMatch(/replaced while these writes were being stored/);
+    expect(store.failure).toBeUndefined();
+    // The data is still the lab's: destaged a moment later as write-back data is, with nobody waiting.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await storedExtents(dbName)).toBe(N);
+    expect(await durable(volume)).toBeUndefined();
+    store.close();
+    const last = await persistedBytes(dbName, 'naa.parts', (N - 1) * EXTENT_SIZE, EXTENT_SIZE);
+    expect(sameBytes(last, bytes[N - 1])).toBe(true);
+  });
+
   it('a store closed between parts fails the waiters instead of leaving them waiting', async () => {
     const dbName = freshDbName('parts-close');
     const { store, volume } = await dirtyStore(dbName);

@@ -150,6 +150,37 @@ describe('a reload', () => {
   });
 });
 
+describe('a reload after writes the last save missed', () => {
+  it('keeps what a background job wrote while time played: a snapshot after the reload copies it', async () => {
+    const lab = await open();
+    await ok(lab, 'vvol vm create web02 --container vvol-gold --disk 1g');
+    await ok(lab, 'vvol vm poweron web02');
+    await ok(lab, 'fio --name bg --vm web02 --rw write --bs 64k --size 1m --number_ios 16 &');
+    await lab.time.step(1_000_000); // time plays: the job runs, and no console line saves the lab
+    const disk = vvols(lab.host).vm('web02').disks[0];
+    expect(disk.volume.extents.size, '1 MiB written').toBe(1024 ** 2 / EXTENT_SIZE);
+    await new Promise<void>((resolve, reject) => disk.volume.whenDurable((e) => (e ? reject(e) : resolve())));
+    const store = await LabStore.open();
+    const saved = (await store.load())!;
+    store.close();
+    expect(saved.vvols!.vvols.find((v) => v.id === disk.id)!.extents, 'the last save came before the writes').toEqual([]);
+    const first = await blockOf(lab.host, disk.volume, 8);
+    const last = await blockOf(lab.host, disk.volume, 2047);
+    expect(first).not.toBe('00'.repeat(512));
+
+    const again = await open();
+    await ok(again, 'vvol vm snapshot web02 --name after');
+    const reloaded = vvols(again.host).vm('web02').disks[0];
+    expect(reloaded.volume.extents.size).toBe(1024 ** 2 / EXTENT_SIZE);
+    const snapshot = reloaded.snapshots[0].volume;
+    expect(await blockOf(again.host, snapshot, 8)).toBe(first);
+    expect(await blockOf(again.host, snapshot, 2047)).toBe(last);
+    // And the next save records them.
+    const resaved = (JSON.parse(await again.exportFile()) as { state: LabState }).state;
+    expect(resaved.vvols!.vvols.find((v) => v.id === disk.id)!.extents).toEqual([0, 1024 ** 2 / EXTENT_SIZE]);
+  });
+});
+
 describe('capturing the vVol section', () => {
   it('is skipped for a host that never used vVols, and rebuilt exactly when something changed', async () => {
     const host = await Host.boot();
@@ -209,6 +240,30 @@ describe('a lab file', () => {
     expect(readHex(await ok(lab, `vvol sg 255:2 ${READ_LBA_8}`))).toBe(pattern(1));
   });
 
+  it("whose vVol keys are another array's is refused, naming the field; a saved state like it restores none of them", async () => {
+    const lab = await open();
+    for (const line of WORLD.slice(0, 5)) await ok(lab, line);
+    const file = JSON.parse(await lab.exportFile()) as { state: LabState };
+    const web02 = file.state.vvols!.vvols.find((v) => v.name === 'web02.vmdk')!;
+    const gold = file.state.vvols!.vvols.filter((v) => v.array === web02.array);
+    const index = file.state.vvols!.vvols.indexOf(gold[0]);
+    // Every vVol of the array under another serial's keys: consistent, so only the host can tell.
+    for (const v of gold) v.key = `vvol.abcdef.${v.lun}`;
+    expect(() => checkState(file.state)).not.toThrow();
+    const serial = vvols(lab.host).vm('web02').disks[0].volume.key.split('.')[1];
+    await expect(lab.importFile(JSON.stringify(file))).rejects.toThrow(
+      new RegExp(`vvols\\.vvols\\[${index}\\]\\.key "vvol\\.abcdef\\.${gold[0].lun}" is not the block-store key array ${gold[0].array} gives its LU ${gold[0].lun} \\("vvol\\.${serial}\\.${gold[0].lun}"\\)`),
+    );
+    expect(readHex(await ok(lab, `vvol sg 255:2 ${READ_LBA_8}`)), 'nothing changed').toBe(pattern(1));
+    // The same state saved (not imported): its vVols are not restored, and the log says why.
+    const store = await LabStore.open();
+    await store.save(file.state);
+    store.close();
+    const again = await open();
+    expect(again.host.logLines.some((l) => l.endsWith(`was not restored: its block-store key vvol.abcdef.${gold[0].lun} is not vvol.${serial}.${gold[0].lun}, the one array ${gold[0].array} gives LU ${gold[0].lun}`))).toBe(true);
+    expect(await ok(again, 'vvol vm list')).not.toMatch(/web02/);
+  });
+
   it('whose vVol section is broken is refused, naming the field, and changes nothing', async () => {
     const lab = await open();
     for (const line of WORLD.slice(0, 5)) await ok(lab, line);
@@ -222,6 +277,11 @@ describe('a lab file', () => {
       [(s) => (s.vms[0].policy = 'platinum'), /vvols\.vms\[0\]\.policy "platinum" is not among vvols\.policies/],
       [(s) => (s.vvols[0].snapshotOf = s.vvols[3].id), /vvols\.vvols\[0\]\.snapshotOf must name a config vVol listed before it/],
       [(s) => ((s as unknown as Record<string, unknown>).vms = {}), /vvols\.vms must be a list/],
+      // A key that is not its LU's could be the key of a vVol the array makes next.
+      [(s) => (s.vvols[1].key = s.vvols[1].key.replace(/\d+$/, String(s.vvols[1].lun + 1))), /vvols\.vvols\[1\]\.key "vvol\.\w+\.\d+" is not the block-store key of LU \d+/],
+      [(s) => (s.vvols[1].key = `vvol.abcdef.${s.vvols[1].lun}`), /vvols\.vvols\[1\]\.key "vvol\.abcdef\.\d+" names another serial than the other vVols of array/],
+      // Runs of a few bytes that name two million extents: refused before restoring expands them.
+      [(s) => Object.assign(s.vvols[1], { sizeBytes: 64 * 1024 ** 3, extents: [0, 2 ** 21] }), /vvols\.vvols\[1\]\.extents: the vVols hold more than 1048576 written extents in all/],
     ];
     for (const [breakIt, message] of cases) {
       const broken = structuredClone(file);

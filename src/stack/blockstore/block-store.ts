@@ -40,6 +40,11 @@ export interface BlockStore {
    */
   readonly failure?: string;
   open(key: string): Promise<Volume>;
+  /**
+   * The extents held for every volume whose key starts with `prefix`, by key: what a volume reads
+   * back, whatever a lab state recorded. One read of the store for all of them.
+   */
+  storedExtents(prefix: string): Promise<Map<string, number[]>>;
   /** Forgets every volume's data. */
   clear(): Promise<void>;
   close(): void;

@@ -81,6 +81,13 @@ export class IdbVolume implements Volume {
     return n;
   }
 
+  /** The extents it holds: in IndexedDB, or written since (and not given back). */
+  allocatedIndexes(): number[] {
+    const out = [...this.persisted];
+    for (const [index] of this.cached.entries()) if (!this.persisted.has(index)) out.push(index);
+    return out;
+  }
+
   private load(indexes: number[]): Promise<void> {
     const waits: Promise<void>[] = [];
     const fresh: number[] = [];

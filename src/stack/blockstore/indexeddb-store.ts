@@ -58,6 +58,8 @@ export class IndexedDbBlockStore implements BlockStore, VolumeStore {
   private waiting: Done[] = [];
   /** Bumped by clear() and replaceExtents(): a flush still running must not bring old data back. */
   private generation = 0;
+  /** Clears and replaces whose transaction has not yet committed or aborted. */
+  private replacesPending = 0;
   private flushing = false;
   private flushQueued = false;
   private destageTimer: ReturnType<typeof setTimeout> | undefined;
@@ -81,6 +83,22 @@ export class IndexedDbBlockStore implements BlockStore, VolumeStore {
     const volume = this.volumes.get(key) ?? new IdbVolume(key, this, new Set(keys.map((k) => k[1])));
     this.volumes.set(key, volume);
     return volume;
+  }
+
+  async storedExtents(prefix: string): Promise<Map<string, number[]>> {
+    // Every key string that starts with `prefix` sorts between these two.
+    const range = IDBKeyRange.bound([prefix, 0], [`${prefix}\uffff`, Infinity]);
+    const keys = (await request(this.db.transaction(STORE, 'readonly').objectStore(STORE).getAllKeys(range))) as ExtentKey[];
+    const out = new Map<string, number[]>();
+    for (const [key, index] of keys) {
+      // An open volume knows better: written since, or given back and not yet deleted.
+      if (this.volumes.has(key)) continue;
+      const list = out.get(key);
+      if (list) list.push(index);
+      else out.set(key, [index]);
+    }
+    for (const [key, volume] of this.volumes) if (key.startsWith(prefix)) out.set(key, volume.allocatedIndexes());
+    return out;
   }
 
   readExtents(key: string, indexes: number[]): Promise<(Uint8Array | undefined)[]> {
@@ -119,10 +137,7 @@ export class IndexedDbBlockStore implements BlockStore, VolumeStore {
     const store = tx.objectStore(STORE);
     store.clear();
     for (const e of extents) store.put(e.data, [e.volume, e.extent]);
-    await new Promise<void>((resolve, reject) => {
-      tx.oncomplete = () => resolve();
-      tx.onabort = () => reject(describe(tx.error));
-    });
+    await this.replacing(tx, () => describe(tx.error));
     for (const volume of this.volumes.values()) {
       for (const [, addr] of volume.cached.entries()) this.arena.free(addr, EXTENT_SIZE);
     }
@@ -133,14 +148,30 @@ export class IndexedDbBlockStore implements BlockStore, VolumeStore {
     const tx = this.db.transaction(STORE, 'readwrite', TX_OPTIONS);
     this.generation++;
     tx.objectStore(STORE).clear();
-    await new Promise<void>((resolve, reject) => {
-      tx.oncomplete = () => resolve();
-      tx.onabort = () => reject(tx.error);
-    });
+    await this.replacing(tx, () => tx.error);
     for (const volume of this.volumes.values()) {
       for (const [, addr] of volume.cached.entries()) this.arena.free(addr, EXTENT_SIZE);
     }
     this.volumes.clear();
+  }
+
+  /**
+   * Waits for the transaction of a clear or a replace. If it aborts, the volumes stay the lab's,
+   * with what a flush superseded by it left dirty: that is destaged as usual.
+   */
+  private replacing(tx: IDBTransaction, error: () => unknown): Promise<void> {
+    this.replacesPending++;
+    return new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => {
+        this.replacesPending--;
+        resolve();
+      };
+      tx.onabort = () => {
+        this.replacesPending--;
+        this.destageLater();
+        reject(error());
+      };
+    });
   }
 
   close(): void {
@@ -194,8 +225,7 @@ export class IndexedDbBlockStore implements BlockStore, VolumeStore {
    * failure. Each part copies its extents when it starts, so it carries their newest bytes.
    */
   private commit(batch: Dirty[], deletions: Dirty[], from: number, generation: number, callbacks: Done[]): void {
-    // Cleared or replaced meanwhile (a reset, an import): what is left is not the lab's any more.
-    if (generation !== this.generation) return this.finish(callbacks, new Error('the blocks were replaced while these writes were being stored'));
+    if (generation !== this.generation) return this.superseded(batch, from, callbacks);
     let tx: IDBTransaction;
     try {
       tx = this.db.transaction(STORE, 'readwrite', TX_OPTIONS);
@@ -233,10 +263,29 @@ export class IndexedDbBlockStore implements BlockStore, VolumeStore {
     this.finish(callbacks, error);
   }
 
+  /**
+   * Cleared or replaced meanwhile (a reset, an import): the rest is not written over the new blocks,
+   * and its waiters fail. That is no failure of the store: the new lab's writes must not hit the
+   * backoff. The rest stays dirty, for the clear or replace may abort (the quota) and leave these
+   * volumes in use; if it commits, they go with their dirty marks. Destaged once it is settled: a
+   * flush queued before its commit would bring old blocks back after it.
+   */
+  private superseded(batch: Dirty[], from: number, callbacks: Done[]): void {
+    for (const { volume, index } of batch.slice(from)) if (!volume.deleted.has(index)) volume.dirty.add(index);
+    this.settle(callbacks, new Error('the blocks were replaced while these writes were being stored'));
+    // Still pending: its abort destages them (see replacing).
+    if (this.replacesPending === 0) this.destageLater();
+  }
+
   private finish(callbacks: Done[], error?: Error): void {
-    this.flushing = false;
     this.failure = error?.message;
     if (error) this.retryAt = performance.now() + RETRY_AFTER_FAILURE_MS;
+    this.settle(callbacks, error);
+  }
+
+  /** Ends a flush: tells its waiters, then starts the next flush if anyone waits. */
+  private settle(callbacks: Done[], error?: Error): void {
+    this.flushing = false;
     for (const done of callbacks) done(error);
     if (this.waiting.length > 0) this.queueFlush();
     // Data dirtied while this flush ran still needs destaging (write-back LUNs).

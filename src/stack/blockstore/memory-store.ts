@@ -45,6 +45,10 @@ class MemoryVolume implements Volume {
     return this.extents.size;
   }
 
+  allocatedIndexes(): number[] {
+    return [...this.extents.entries()].map(([index]) => index);
+  }
+
   release(): void {
     for (const [, addr] of this.extents.entries()) this.arena.free(addr, EXTENT_SIZE);
   }
@@ -60,6 +64,12 @@ export class MemoryBlockStore implements BlockStore {
     let volume = this.volumes.get(key);
     if (!volume) this.volumes.set(key, (volume = new MemoryVolume(key, this.arena)));
     return volume;
+  }
+
+  async storedExtents(prefix: string): Promise<Map<string, number[]>> {
+    const out = new Map<string, number[]>();
+    for (const [key, volume] of this.volumes) if (key.startsWith(prefix)) out.set(key, volume.allocatedIndexes());
+    return out;
   }
 
   async clear(): Promise<void> {

@@ -18,6 +18,11 @@ const NFS_ALU_BASE = 0x4000;
 /** vVol LUs are numbered from here: their NAA ids and serial numbers stay apart from real LUNs'. */
 export const VVOL_UNIT_BASE = 0x10000;
 
+/** What every block-store key of the vVols of the array with this serial starts with. */
+export function vvolKeyPrefix(serial: number): string {
+  return `vvol.${serial.toString(16)}`;
+}
+
 export class VasaArray implements Conglomerate {
   readonly pes: ProtocolEndpoint[] = [];
   private readonly byAlu = new Map<number, ProtocolEndpoint>();
@@ -63,7 +68,12 @@ export class VasaArray implements Conglomerate {
 
   /** Block-store keys of this array's vVols: the LU number makes each unique for the lab's life. */
   private get keyPrefix(): string {
-    return `vvol.${this.array.config.serial.toString(16)}`;
+    return vvolKeyPrefix(this.array.config.serial);
+  }
+
+  /** The block-store key of this array's vVol LU `number`. */
+  unitKey(number: number): string {
+    return `${this.keyPrefix}.${number}`;
   }
 
   private add(pe: ProtocolEndpoint): void {
@@ -78,19 +88,21 @@ export class VasaArray implements Conglomerate {
   /** A new subsidiary LU for a vVol of `bytes` (a whole number of 512-byte blocks). */
   newUnit(bytes: number, provisioning: Provisioning, protocol: 'scsi' | 'nfs'): { unit: SubsidiaryUnit; volume: VvolVolume } {
     const number = VVOL_UNIT_BASE + ++this.units;
-    return this.unit(number, new VvolVolume(this.store, `${this.keyPrefix}.${number}`, this.changed), bytes, provisioning, protocol);
+    return this.unit(number, new VvolVolume(this.store, this.unitKey(number), this.changed), bytes, provisioning, protocol);
   }
 
-  /** A restored vVol's LU: its saved number, and its saved key so the same blocks read back. */
+  /**
+   * A restored vVol's LU: its saved number, and the key that number gives, so the same blocks read
+   * back (never a key from the lab file: it could be another array's next vVol's).
+   */
   restoredUnit(
     number: number,
-    key: string,
     extents: Iterable<number>,
     bytes: number,
     provisioning: Provisioning,
     protocol: 'scsi' | 'nfs',
   ): { unit: SubsidiaryUnit; volume: VvolVolume } {
-    const volume = new VvolVolume(this.store, key, this.changed, false);
+    const volume = new VvolVolume(this.store, this.unitKey(number), this.changed, false);
     volume.restoreExtents(extents);
     return this.unit(number, volume, bytes, provisioning, protocol);
   }

@@ -49,8 +49,7 @@ export interface RestoredVvol {
   chargeBytes: number;
   provisioning: Provisioning;
   lun: number;
-  key: string;
-  extents: number[];
+  extents: Iterable<number>;
   vm?: string;
   disk?: number;
   snapshotOf?: VirtualVolume;
@@ -125,7 +124,7 @@ export class VasaProvider {
 
   /** Makes a saved vVol again: same id, LU and blocks; its container counts it, its rules are back on the array. */
   restore(r: RestoredVvol): VirtualVolume {
-    const { unit, volume } = r.array.restoredUnit(r.lun, r.key, r.extents, r.sizeBytes, r.provisioning, r.container.protocol);
+    const { unit, volume } = r.array.restoredUnit(r.lun, r.extents, r.sizeBytes, r.provisioning, r.container.protocol);
     const vvol = new VirtualVolume(
       r.id, r.type, r.name, r.container, r.array, r.sizeBytes, r.chargeBytes, unit, volume, r.vm, r.disk, r.snapshotOf, r.createdUs,
     );

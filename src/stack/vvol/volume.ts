@@ -35,9 +35,11 @@ export class VvolVolume implements Volume {
     return this.opening;
   }
 
-  /** A restored vVol's written extents, as saved. */
+  /** A restored vVol's written extents: as saved, and as the store holds them under its key. */
   restoreExtents(extents: Iterable<number>): void {
+    const before = this.extents.size;
     for (const e of extents) this.extents.add(e);
+    if (this.extents.size !== before) this.changed();
   }
 
   map(first: number, count: number, forWrite: boolean, table: number): Promise<void> | null {

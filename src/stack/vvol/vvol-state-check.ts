@@ -7,7 +7,7 @@ import { EXTENT_SIZE } from '../blockstore/block-store';
 import { MAX_SECONDARY_ID } from '../arrays/vvol-conglomerate';
 import { CAPABILITIES, isCapability, parseValue } from './capabilities';
 import { DEFAULT_POLICY } from './policy';
-import { VVOL_UNIT_BASE } from './vasa-array';
+import { VVOL_UNIT_BASE, vvolKeyPrefix } from './vasa-array';
 import type { VvolsState } from './vvol-state';
 import { MAX_DISKS } from './vvold';
 
@@ -19,8 +19,29 @@ const NAME = /^[A-Za-z0-9][\w.-]{0,62}$/;
 const MAX_BYTES = 64 * 1024 ** 4;
 /** Subsidiary LUs an array makes in a lab's life: far more than a lab makes, few enough to keep LU numbers sane. */
 const MAX_UNITS = 2 ** 24;
-/** Written extents in all (512 GiB): more than a browser stores, and a bound on what restoring expands. */
-const MAX_WRITTEN_EXTENTS = 2 ** 24;
+/**
+ * Written extents in all (32 GiB). Each vVol's runs lie inside its size, but a few bytes of runs can
+ * name a 64 TiB vVol's every extent, and restoring expands them one by one: this keeps that cheap
+ * (a million numbers). A session writes at most its 4 GiB wasm arena, so a lab reaches this only
+ * over many sessions of filling disks, far beyond what a lesson asks.
+ */
+const MAX_WRITTEN_EXTENTS = 2 ** 20;
+/** A vVol's block-store key: "vvol.", its array's serial in hex, ".", its LU number. */
+const VVOL_KEY = /^vvol\.([0-9a-f]{1,9})\.(\d{1,16})$/;
+
+/**
+ * Checks a `vvols` section (checked by checkVvols) against the host it will be restored on: every
+ * vVol on an array of the host has the key that array gives its LU. `serialOf` gives a vVol
+ * array's serial by name (undefined: no such array here, and restoring skips its vVols).
+ */
+export function checkVvolKeys(state: VvolsState, serialOf: (array: string) => number | undefined, fail: Fail): void {
+  state.vvols.forEach((v, i) => {
+    const serial = serialOf(v.array);
+    if (serial === undefined) return;
+    const key = `${vvolKeyPrefix(serial)}.${v.lun}`;
+    if (v.key !== key) fail(`vvols.vvols[${i}].key "${v.key}" is not the block-store key array ${v.array} gives its LU ${v.lun} ("${key}")`);
+  });
+}
 
 /** Checks `value` as a `vvols` section; `fail` throws the lab's error with the message. */
 export function checkVvols(value: unknown, fail: Fail): VvolsState {
@@ -51,6 +72,7 @@ export function checkVvols(value: unknown, fail: Fail): VvolsState {
   const luns = new Set<string>();
   const keys = new Set<string>();
   const bound = new Set<string>();
+  const serials = new Map<string, string>();
   let written = 0;
   list(s.vvols, 'vvols.vvols', fail).forEach((v, i) => {
     const at = `vvols.vvols[${i}]`;
@@ -72,7 +94,12 @@ export function checkVvols(value: unknown, fail: Fail): VvolsState {
     if (luns.has(`${array}/${lun}`)) fail(`${at}.lun ${lun} of array ${array} is there twice`);
     luns.add(`${array}/${lun}`);
     const key = text(o.key, `${at}.key`, fail);
-    if (!key.startsWith('vvol.') || keys.has(key)) fail(`${at}.key must be a vVol block-store key ("vvol.…") of its own`);
+    // The key its array gives LU `lun`: any other could be the key of a vVol the array makes next.
+    const parts = VVOL_KEY.exec(key);
+    if (!parts || Number(parts[2]) !== lun) fail(`${at}.key "${key}" is not the block-store key of LU ${lun} ("vvol.<array serial>.${lun}")`);
+    if ((serials.get(array) ?? parts![1]) !== parts![1]) fail(`${at}.key "${key}" names another serial than the other vVols of array ${array}`);
+    serials.set(array, parts![1]);
+    if (keys.has(key)) fail(`${at}.key "${key}" is there twice`);
     keys.add(key);
     written += extents(o.extents, size, `${at}.extents`, fail);
     if (written > MAX_WRITTEN_EXTENTS) fail(`${at}.extents: the vVols hold more than ${MAX_WRITTEN_EXTENTS} written extents in all`);

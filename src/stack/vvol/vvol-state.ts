@@ -208,10 +208,15 @@ function restoreVvol(d: VvolDaemon, saved: SavedVvol, byId: Map<string, VirtualV
     log(`lab: vVol ${saved.id} (${saved.name}) was not restored: ${!container ? `no storage container ${saved.container}` : !array ? `no array ${saved.array} in ${saved.container}` : 'the vVol it is a snapshot of is gone'}`);
     return undefined;
   }
+  // Its blocks are under the key its array gives its LU: a saved key that differs was not made by
+  // this scenario's array (a lab import refuses it, see checkVvolKeys), and could be the key of a
+  // vVol the array makes next.
+  if (saved.key !== array.unitKey(saved.lun)) {
+    log(`lab: vVol ${saved.id} (${saved.name}) was not restored: its block-store key ${saved.key} is not ${array.unitKey(saved.lun)}, the one array ${array.name} gives LU ${saved.lun}`);
+    return undefined;
+  }
   const provider = d.providerOf(container);
-  const r: RestoredVvol = {
-    ...saved, container, array, extents: [...extentsOf(saved.extents)], snapshotOf: parent,
-  };
+  const r: RestoredVvol = { ...saved, container, array, extents: extentsOf(saved.extents), snapshotOf: parent };
   const v = provider.restore(r);
   array.units = Math.max(array.units, saved.lun - VVOL_UNIT_BASE);
   if (saved.binding) {
@@ -221,6 +226,20 @@ function restoreVvol(d: VvolDaemon, saved: SavedVvol, byId: Map<string, VirtualV
     }
   }
   return v;
+}
+
+/**
+ * Adds to every vVol's written extents those the block store holds under its key. The saved list
+ * misses writes made after the last save (a background fio while time played): they are stored,
+ * acknowledged, and read back, so a snapshot or clone, which copies the listed extents only, must
+ * copy them too. Runs once the saved world is restored, before anything else can write.
+ */
+export async function adoptStoredExtents(d: VvolDaemon): Promise<void> {
+  const stored = await d.host.store.storedExtents('vvol.');
+  for (const v of d.allVvols) {
+    const extents = stored.get(v.volume.key);
+    if (extents) v.volume.restoreExtents(extents);
+  }
 }
 
 /** A running VM whose vVols could not all be bound at their saved secondary ids: bound anew, and said so. */

@@ -8,7 +8,7 @@ import type { SatpRule } from '../nmp/satp-rules';
 import type { LessonProgress, PluginFile } from '../api';
 import { existingVvols, vvols } from '../vvol';
 import { captureVvols, restoreVvols, type VvolsState } from '../vvol/vvol-state';
-import { checkVvols } from '../vvol/vvol-state-check';
+import { checkVvolKeys, checkVvols } from '../vvol/vvol-state-check';
 import { checkEntries } from './lab-state-check';
 
 export const LAB_FORMAT = 'pathlab-lab';
@@ -128,6 +128,18 @@ export function restoreState(host: Host, state: LabState): void {
     if (path) host.psa.setPathEnabled(path, false);
   }
   host.settle();
+}
+
+/** Checks what only the host it goes on can tell (a state checked by checkState); throws LabStateError. */
+export function checkStateFor(host: Host, state: LabState): void {
+  const fail = (what: string): never => {
+    throw new LabStateError(`not a PathLab lab: ${what}`);
+  };
+  const vvolSerial = (name: string) => {
+    const array = host.array(name);
+    return array?.config.vasa ? array.config.serial : undefined;
+  };
+  if (state.vvols) checkVvolKeys(state.vvols, vvolSerial, fail);
 }
 
 /** Checks that an untrusted value is a lab state this version can restore; throws LabStateError. */

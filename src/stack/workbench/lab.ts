@@ -10,11 +10,13 @@ import { LessonRun } from '../lessons/engine';
 import { readLessonFile, starterFiles, type Lesson } from '../lessons/lesson';
 import type { Scenario } from '../scenario/types';
 import type { StatsFrame } from './frames';
-import { captureState, restoreState, type LabState } from './lab-state';
+import { captureState, checkStateFor, restoreState, type LabState } from './lab-state';
 import { exportLab, LabStore, readExport } from './lab-store';
 import { PluginFiles } from './plugin-files';
 import { TimeControl } from './time-control';
 import { mountVolumes } from '../vmfs/vmfs';
+import { existingVvols } from '../vvol';
+import { adoptStoredExtents } from '../vvol/vvol-state';
 
 export interface LabOptions {
   lessons: Lesson[];
@@ -163,6 +165,7 @@ export class Lab {
     const { state, extents } = readExport(text);
     const sandbox = await this.sandboxHost();
     if (sandbox.store.kind !== 'indexeddb') throw new Error('this lab cannot keep blocks (no IndexedDB here)');
+    checkStateFor(sandbox, state);
     await (sandbox.store as IndexedDbBlockStore).replaceExtents(extents);
     await this.store!.save(state);
     await this.reboot();
@@ -212,6 +215,8 @@ export class Lab {
         if (!result.ok) this.sandbox.plugins.notLoaded(name, result.message);
       }
       restoreState(this.sandbox, saved);
+      const daemon = existingVvols(this.sandbox);
+      if (daemon) await adoptStoredExtents(daemon);
       // Every host mounts the VMFS volumes on its devices, as at boot: their heartbeats go on.
       for (const host of this.sandbox.hosts()) await mountVolumes(host);
       this.history = saved.consoleHistory;
