@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { esxcli } from '../../src/stack/cli/esxcli';
 import { esxtop } from '../../src/stack/cli/esxtop';
-import { compareFiles, lastClone, vaaiStats } from '../../src/stack/vmfs/api';
+import { compareFiles } from '../../src/stack/vmfs/api';
+import { allVaaiCounters } from '../../src/stack/vmfs/disk-io';
+import { lastClones } from '../../src/stack/vmfs/shared-view';
 import { BITMAP_LBA, RESOURCE_LOCK_LBA } from '../../src/stack/vmfs/layout';
 import { settingValue } from '../../src/stack/vmfs/advanced-settings';
 import type { Host } from '../../src/stack/host';
@@ -21,6 +23,13 @@ const SIZE = 32 * 1024 * 1024;
 function adapterBytes(host: Host): number {
   const out = esxcli(host, ['storage', 'core', 'adapter', 'stats', 'get']).output;
   return [...out.matchAll(/Bytes (?:Sent|Received): (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+}
+
+/** The host's last clone, as the page's Datastores view shows it. */
+function lastClone(host: Host) {
+  const mine = lastClones(host).find((c) => c.host === host.name);
+  expect(mine, `${host.name} has made no clone`).toBeDefined();
+  return mine!.clone;
 }
 
 async function volumeWithData() {
@@ -42,7 +51,7 @@ describe('vmkfstools -i', () => {
     const hw = await vmk(host, `-i ${DS}/a.vmdk ${DS}/b.vmdk`);
     expect(hw).toMatch(/^Destination disk format: VMFS zeroedthick\nCloning disk '\/vmfs\/volumes\/shared-ds\/a.vmdk'...\nClone: 100% done.\n/);
     expect(hw).toContain('Data mover: hardware (XCOPY): 8 EXTENDED COPY commands'); // 32 MiB in 4096 KB commands
-    const xcopy = lastClone(host)!;
+    const xcopy = lastClone(host);
     expect(xcopy).toMatchObject({ mover: 'hardware', xcopyCommands: 8, readCommands: 0, writeCommands: 0, bytes: SIZE });
     expect(xcopy.fabricBytes).toBeGreaterThan(0);
     expect(xcopy.fabricBytes).toBeLessThan(4096); // eight 76-byte parameter lists (and a heartbeat, maybe)
@@ -66,7 +75,7 @@ describe('vmkfstools -i', () => {
     );
     const sw = await vmk(host, `-i ${DS}/a.vmdk ${DS}/c.vmdk -d thin`);
     expect(sw).toContain('Data mover: software (/DataMover/HardwareAcceleratedMove is 0): 32 READ and 32 WRITE commands');
-    const soft = lastClone(host)!;
+    const soft = lastClone(host);
     expect(soft.fabricBytes).toBeGreaterThanOrEqual(2 * SIZE);
     expect(soft.fabricBytes).toBeLessThan(2 * SIZE + 65536);
     expect(await compareFiles(host, `${DS}/a.vmdk`, `${DS}/c.vmdk`)).toEqual({ equal: true, firstDifference: -1 });
@@ -84,7 +93,7 @@ describe('vmkfstools -i', () => {
     await vmk(host, `-C vmfs6 -S other-ds /vmfs/devices/disks/${ALUA0}`);
     const cross = await vmk(host, `-i ${DS}/a.vmdk /vmfs/volumes/other-ds/e.vmdk`);
     expect(cross).toMatch(/Data mover: software \(the array refused EXTENDED COPY \(.*sense 0a\/0d\/02\); the host copied the disk\): 32 READ and 32 WRITE commands/);
-    expect(vaaiStats(host).find((c) => c.device === AA0)?.cloneF).toBe(1);
+    expect(allVaaiCounters(host).get(AA0)?.cloneF).toBe(1);
     expect(await compareFiles(host, `${DS}/a.vmdk`, '/vmfs/volumes/other-ds/e.vmdk')).toEqual({ equal: true, firstDifference: -1 });
   }, 60_000);
 

@@ -8,7 +8,9 @@ import { esxcli } from '../../src/stack/cli/esxcli';
 import { esxtop } from '../../src/stack/cli/esxtop';
 import { hostUuid, macText, hostMac } from '../../src/stack/vmfs/identity';
 import { decodeHeartbeat, formatUuid, HEARTBEAT_LBA } from '../../src/stack/vmfs/layout';
-import { vaaiStats, datastores } from '../../src/stack/vmfs/api';
+import { allVaaiCounters } from '../../src/stack/vmfs/disk-io';
+import { sharedDatastores } from '../../src/stack/vmfs/shared-view';
+import { existingVmfs } from '../../src/stack/vmfs/vmfs';
 import { LEASE_US } from '../../src/stack/vmfs/heartbeat';
 import { refreshFioTarget } from '../../src/stack/vmfs/file-io';
 import { AA0, lab, sgRead, vmk, type Lab } from './vmfs-lab';
@@ -29,7 +31,7 @@ async function shared(): Promise<Lab> {
   return l;
 }
 
-const ats = (host: Lab['host']) => vaaiStats(host).find((c) => c.device === AA0) ?? { ats: 0, atsf: 0 };
+const ats = (host: Lab['host']) => allVaaiCounters(host).get(AA0) ?? { ats: 0, atsf: 0 };
 
 describe('file locks between two hosts', () => {
   it('a file the other host created a moment ago is found: the fio line re-reads the volume first', async () => {
@@ -40,7 +42,7 @@ describe('file locks between two hosts', () => {
     await vmk(peer, `-c 8m ${FILE}`);
     const line = job('fresh', '--runtime 1s').split(' ').slice(1);
     // esxi01's cached view of the volume has no file yet: the console's fio line looks on disk.
-    expect(datastores(host)[0].files).toEqual([]);
+    expect(existingVmfs(host)!.volume('shared-ds')!.file('a.vmdk')).toBeUndefined();
     expect(await succeeds(one, `fio ${line.join(' ')}`)).toMatch(/write: IOPS=\d+/);
     await refreshFioTarget(host, line); // idempotent
   }, 60_000);
@@ -54,7 +56,7 @@ describe('file locks between two hosts', () => {
     expect(d).toMatch(/hb offset 512\ngen [1-9]\d*/); // esxi01's slot 0, its mount generation
     const refused = await fails(two, job('intruder', '--runtime 1s'));
     expect(refused).toContain(`Failed to lock the file: ${FILE} is locked in exclusive mode by host having mac address ${macText(hostMac(host))}`);
-    expect(datastores(host)[0].files[0]).toMatchObject({ name: 'a.vmdk', lockMode: 'exclusive', lockHolder: host.name });
+    expect(sharedDatastores(host)[0].files[0]).toMatchObject({ name: 'a.vmdk', lockMode: 'exclusive', lockHolder: host.name });
     expect(await succeeds(one, 'kill holder')).toMatch(/stopping|stopped/);
     await succeeds(one, 'wait');
     expect(await vmk(peer, `-D ${FILE}`)).toMatch(/mode 0, owner 00000000-00000000-0000-000000000000/);

@@ -4,7 +4,9 @@
 
 import { expect, it } from 'vitest';
 import { esxcli } from '../../src/stack/cli/esxcli';
-import { compareFiles, datastores, vaaiStats } from '../../src/stack/vmfs/api';
+import { compareFiles } from '../../src/stack/vmfs/api';
+import { allVaaiCounters } from '../../src/stack/vmfs/disk-io';
+import { sharedDatastores } from '../../src/stack/vmfs/shared-view';
 import { fabricBytes } from '../../src/stack/vmfs/clone';
 import { AA0, lab, sgRead, vmk } from './vmfs-lab';
 import { succeeds } from './lab-lines';
@@ -20,9 +22,9 @@ it('eagerzeroedthick zeroes with WRITE SAME, or with the host when HardwareAccel
   // The volume's data starts at file block 1 (LBA 2048 in 512-byte blocks): old.vmdk's first blocks.
   expect((await sgRead(host, 'aa-array', 0, 2048, 64)).some((b) => b !== 0)).toBe(true);
   await vmk(host, `-U ${DS}/old.vmdk`);
-  expect(datastores(host)[0].files).toEqual([]);
+  expect(sharedDatastores(host)[0].files).toEqual([]);
 
-  const zero = () => vaaiStats(host).find((c) => c.device === AA0)?.zero ?? 0;
+  const zero = () => allVaaiCounters(host).get(AA0)?.zero ?? 0;
   const z0 = zero();
   let before = fabricBytes(host);
   expect(await vmk(host, `-c 16m -d eagerzeroedthick ${DS}/hw.vmdk`)).toBe('Create: 100% done.\nZeroed by the array: 1 WRITE SAME (16) commands (Zero)');
@@ -38,7 +40,7 @@ it('eagerzeroedthick zeroes with WRITE SAME, or with the host when HardwareAccel
   expect(fabricBytes(host) - before).toBeGreaterThanOrEqual(16 * 1024 * 1024);
 
   // sw.vmdk took hw.vmdk's blocks, which took old.vmdk's: all zeros now, like a fresh thin LUN's blank disk.
-  const files = datastores(host)[0].files.map((f) => f.name).sort();
+  const files = sharedDatastores(host)[0].files.map((f) => f.name).sort();
   expect(files).toEqual(['blank.vmdk', 'sw.vmdk']);
   const sw = await sgRead(host, 'aa-array', 0, 2048, 64);
   expect(sw.every((b) => b === 0)).toBe(true);

@@ -27,10 +27,9 @@ export function* movingHeartbeats(host: Host, vol: Volume): Task<Uint8Array[]> {
 
 export function* activeHosts(host: Host, vol: Volume, path: string): Task<string> {
   const owners = yield* movingHeartbeats(host, vol);
-  const peers = host.peers;
   const lines = [`Found ${owners.length} actively heartbeating hosts on volume '${path}'`];
   owners.forEach((owner, i) => {
-    const known = [host, ...peers].find((h) => sameUuid(hostUuid(h), owner));
+    const known = host.hosts().find((h) => sameUuid(hostUuid(h), owner));
     lines.push(`(${i + 1}): MAC address ${macText(owner.subarray(10, 16))}${known ? ` (${hostName(known)})` : ''}`);
   });
   return lines.join('\n');

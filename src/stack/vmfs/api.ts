@@ -1,65 +1,12 @@
-// A read-only view of VMFS on a host, for lesson goals and the page: the volumes it has mounted and
-// their files (as this host last read them), the VAAI counters, the last clone's report, and a
-// byte-compare of two files read straight from the array (so checking sends nothing through the
-// host and moves none of its counters).
+// For lesson goals: a byte-compare of two files read straight from the array (so checking sends
+// nothing through the host and moves none of its counters). What the hosts know of their volumes is
+// in shared-view.ts.
 
 import type { Host } from '../host';
 import { sendCdb } from '../initiator/sg-request';
 import type { LogicalDevice } from '../psa/device';
-import type { CloneReport } from './clone';
-import { allVaaiCounters, type VaaiCounters } from './disk-io';
-import { FILE_BLOCK, isNilUuid } from './layout';
+import { FILE_BLOCK } from './layout';
 import { fileTarget } from './file-io';
-import { vmfsOf } from './vmfs';
-
-export interface VmfsFileView {
-  name: string;
-  sizeBytes: number;
-  blocks: number;
-  format: string;
-  lockMode: 'free' | 'exclusive' | 'read-only';
-  /** The holder's host name when known, else its UUID; '' when free. */
-  lockHolder: string;
-}
-
-export interface DatastoreView {
-  label: string;
-  uuid: string;
-  device: string;
-  sizeBytes: number;
-  freeBytes: number;
-  heartbeatSlot: number;
-  files: VmfsFileView[];
-}
-
-export function datastores(host: Host): DatastoreView[] {
-  return [...vmfsOf(host).volumes.values()].map((v) => ({
-    label: v.label,
-    uuid: v.uuid,
-    device: v.device.id,
-    sizeBytes: v.sizeBytes,
-    freeBytes: v.freeFileBlocks * FILE_BLOCK,
-    heartbeatSlot: v.slot,
-    files: v.files
-      .filter((f) => f.file.inUse)
-      .map((f) => ({
-        name: f.file.name,
-        sizeBytes: f.file.sizeBytes,
-        blocks: f.file.blockCount,
-        format: f.file.format,
-        lockMode: f.lock.mode,
-        lockHolder: f.lock.mode === 'free' || isNilUuid(f.lock.owner) ? '' : v.ownerName(f.lock.owner),
-      })),
-  }));
-}
-
-export function vaaiStats(host: Host): ({ device: string } & VaaiCounters)[] {
-  return [...allVaaiCounters(host)].map(([device, c]) => ({ device, ...c }));
-}
-
-export function lastClone(host: Host): CloneReport | undefined {
-  return vmfsOf(host).lastClone;
-}
 
 /** Compares two files byte for byte over the shorter's length; the offset of the first difference, or -1. */
 export async function compareFiles(host: Host, pathA: string, pathB: string): Promise<{ equal: boolean; firstDifference: number }> {

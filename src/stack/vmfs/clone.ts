@@ -57,8 +57,9 @@ export function* cloneFile(host: Host, from: Volume, source: string, to: Volume,
     bytes: src.file.sizeBytes, mover: 'hardware', reason: '', xcopyCommands: 0, readCommands: 0, writeCommands: 0, fabricBytes: 0,
   };
   try {
-    // A thin or lazily zeroed destination: the copy writes every block, so no zeroing first.
-    const dst = yield* createFile(host, to, destination, src.file.sizeBytes, format === 'eagerzeroedthick' ? 'zeroedthick' : format);
+    // The copy writes every block, so an eager-zeroed destination is not zeroed first: it is
+    // recorded as eagerzeroedthick (every block written) without the zeroing pass.
+    const dst = yield* createFile(host, to, destination, src.file.sizeBytes, format, false);
     yield* openFile(host, to, destination, 'exclusive', dst.file.gen);
     try {
       const total = src.file.blockCount * FILE_BLOCK;
@@ -69,7 +70,7 @@ export function* cloneFile(host: Host, from: Volume, source: string, to: Volume,
       const before = fabricBytes(host);
       report.reason = softwareReason(host, from, to);
       if (report.reason === '') {
-        const chunk = Math.min(settingValue(host, '/DataMover/MaxHWTransferSize') * 1024, MAX_SEGMENT_BYTES, MAX_SEGMENT_BLOCKS * from.blockSize);
+        const chunk = xcopyChunk(settingValue(host, '/DataMover/MaxHWTransferSize') * 1024, from.blockSize);
         try {
           for (; done < total; done += chunk) {
             const blocks = Math.min(chunk, total - done) / from.blockSize;
@@ -84,11 +85,14 @@ export function* cloneFile(host: Host, from: Volume, source: string, to: Volume,
       }
       if (done < total) {
         if (report.xcopyCommands === 0) report.mover = 'software';
-        for (; done < total; done += FILE_BLOCK) {
-          const data = yield* readBlocks(host, from.device, srcLba + done / from.blockSize, FILE_BLOCK / from.blockSize);
+        // XCOPY may have stopped part way through a file block: never a step past the destination's end.
+        while (done < total) {
+          const bytes = Math.min(FILE_BLOCK, total - done);
+          const data = yield* readBlocks(host, from.device, srcLba + done / from.blockSize, bytes / from.blockSize);
           report.readCommands++;
           yield* writeBlocks(host, to.device, dstLba + done / to.blockSize, data);
           report.writeCommands++;
+          done += bytes;
         }
       }
       report.fabricBytes = fabricBytes(host) - before;
@@ -99,6 +103,16 @@ export function* cloneFile(host: Host, from: Volume, source: string, to: Volume,
     yield* closeFile(host, from, src.index);
   }
   return report;
+}
+
+/**
+ * Bytes per EXTENDED COPY: MaxHWTransferSize capped by the segment's limits, rounded down to whole
+ * logical blocks (a segment counts blocks: a part-block chunk would skip the rest of the block), and
+ * never less than one block.
+ */
+export function xcopyChunk(maxTransferBytes: number, blockSize: number): number {
+  const bytes = Math.min(maxTransferBytes, MAX_SEGMENT_BYTES, MAX_SEGMENT_BLOCKS * blockSize);
+  return Math.max(1, Math.floor(bytes / blockSize)) * blockSize;
 }
 
 /** Why the host must copy in software, or '' when XCOPY may be used. */

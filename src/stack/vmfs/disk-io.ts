@@ -57,6 +57,8 @@ interface Outcome {
   ok: boolean;
   miscompare: boolean;
   data: Uint8Array;
+  /** Times the command was sent on a path (more than 1: NMP retried it, maybe after the array applied it). */
+  attempts: number;
 }
 
 /** Sense key, ASC and ASCQ of fixed or descriptor sense. */
@@ -89,7 +91,7 @@ function* send(host: Host, device: LogicalDevice, capacity: number, fill: (io: I
       const ok = !io.failed && c.hostStatus === 0 && c.status === 0;
       const [key, asc] = c.senseLength > 0 ? senseOf(c.sense) : [0, 0];
       const data = ok && dataIn > 0 ? host.arena.u8.slice(io.buffer, io.buffer + Math.min(dataIn, c.transferred)) : new Uint8Array(0);
-      resume({ ok, miscompare: !ok && c.status === 2 && key === 0x0e && asc === 0x1d, data });
+      resume({ ok, miscompare: !ok && c.status === 2 && key === 0x0e && asc === 0x1d, data, attempts: io.attempts });
     };
     host.psa.io.submit(io, device, VMFS_WORLD);
   });
@@ -132,7 +134,12 @@ export function* writeBlocks(host: Host, device: LogicalDevice, lba: number, dat
   });
 }
 
-/** COMPARE AND WRITE of one block: true when the block was `before` and is now `after`, false on MISCOMPARE. */
+/**
+ * COMPARE AND WRITE of one block: true when the block was `before` and is now `after`, false on
+ * MISCOMPARE. A retried ATS (its first attempt lost with a link, NMP sent it again) may have been
+ * applied by the array the first time: its retry then miscompares against this host's own write.
+ * As ESXi does, such a MISCOMPARE reads the block back, and the block holding `after` is success.
+ */
 export function* ats(host: Host, device: LogicalDevice, lba: number, before: Uint8Array, after: Uint8Array): Task<boolean> {
   const bs = device.blockSize;
   const counters = vaaiCounters(host, device.id);
@@ -148,9 +155,15 @@ export function* ats(host: Host, device: LogicalDevice, lba: number, before: Uin
     counters.atsf++;
     throw e;
   }
-  if (r.miscompare) counters.atsf++;
-  else counters.ats++;
-  return !r.miscompare;
+  const applied = !r.miscompare || (r.attempts > 1 && atsApplied(yield* readBlocks(host, device, lba, 1), after));
+  if (applied) counters.ats++;
+  else counters.atsf++;
+  return applied;
+}
+
+/** Whether a retried ATS that miscompared had been applied: the block reads back as its `after`. */
+export function atsApplied(readBack: Uint8Array, after: Uint8Array): boolean {
+  return readBack.length === after.length && readBack.every((x, i) => x === after[i]);
 }
 
 /** WRITE SAME (16) of a zeroed block over `blocks` blocks (at most the arrays' 32 MiB per command). */

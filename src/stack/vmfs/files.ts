@@ -30,9 +30,15 @@ export function checkFileName(name: string): void {
 const decodeFdLock = (image: Uint8Array) => decodeDescriptor(image).lock;
 const decodeResource = (image: Uint8Array) => decodeLockBlock(image);
 
-/** Runs `work` under the volume's resource lock (the allocation lock), releasing it whatever happens. */
+/** How long a host waits for the resource lock while another live host holds it. */
+export const RESOURCE_LOCK_PATIENCE_US = 30_000_000;
+
+/**
+ * Runs `work` under the volume's resource lock (the allocation lock), releasing it whatever happens.
+ * Another host holds it for milliseconds: this host waits and retries (bounded), as VMFS does.
+ */
 function* underResourceLock<T>(host: Host, vol: Volume, work: () => Task<T>): Task<T> {
-  yield* acquire(host, vol, RESOURCE_LOCK_LBA, 'exclusive', `the resource lock of ${vol.label}`, decodeResource);
+  yield* acquire(host, vol, RESOURCE_LOCK_LBA, 'exclusive', `the resource lock of ${vol.label}`, decodeResource, undefined, { patienceUs: RESOURCE_LOCK_PATIENCE_US });
   try {
     return yield* work();
   } finally {
@@ -46,8 +52,11 @@ export interface Zeroing {
   commands: number;
 }
 
-/** Creates NAME on the volume: `sizeBytes` rounded up to whole file blocks, one contiguous run. */
-export function* createFile(host: Host, vol: Volume, name: string, sizeBytes: number, format: DiskFormat): Task<FileEntry & { zeroing?: Zeroing }> {
+/**
+ * Creates NAME on the volume: `sizeBytes` rounded up to whole file blocks, one contiguous run. An
+ * eager-zeroed disk is zeroed unless `zero` is false (a clone's destination: the copy writes every block).
+ */
+export function* createFile(host: Host, vol: Volume, name: string, sizeBytes: number, format: DiskFormat, zero = true): Task<FileEntry & { zeroing?: Zeroing }> {
   checkFileName(name);
   const blocks = Math.ceil(sizeBytes / FILE_BLOCK);
   const bs = vol.blockSize;
@@ -73,7 +82,7 @@ export function* createFile(host: Host, vol: Volume, name: string, sizeBytes: nu
     yield* vol.refresh();
     return vol.file(name)!;
   });
-  if (format === 'eagerzeroedthick') return { ...entry, zeroing: yield* zeroFile(host, vol, entry) };
+  if (format === 'eagerzeroedthick' && zero) return { ...entry, zeroing: yield* zeroFile(host, vol, entry) };
   return entry;
 }
 
@@ -123,14 +132,24 @@ export function* deleteFile(host: Host, vol: Volume, name: string): Task<void> {
   if (!entry) throw new Error(fileNotFound(vol, name));
   const locked = yield* openFile(host, vol, name, 'exclusive');
   const bs = vol.blockSize;
-  yield* underResourceLock(host, vol, function* () {
-    const bitmap = yield* readBlocks(host, vol.device, BITMAP_LBA, vol.header.bitmapBlocks);
-    setBits(bitmap, entry.file.firstBlock, entry.file.blockCount, false);
-    yield* writeBlocks(host, vol.device, BITMAP_LBA, bitmap, true);
-    const cleared = encodeDescriptor({ lock: { ...freeLock(), version: decodeFdLock(locked).version + 1 }, file: { ...emptyFile(), gen: entry.file.gen } }, bs);
-    if (!(yield* ats(host, vol.device, vol.fdLba(entry.index), locked, cleared))) throw new Error(`${name} changed while it was being deleted`);
-    yield* vol.refresh();
-  });
+  let deleted = false;
+  try {
+    yield* underResourceLock(host, vol, function* () {
+      // The descriptor goes first: blocks freed in the bitmap while a file still names them could be
+      // given to another file. A miscompare here leaves both as they were.
+      const cleared = encodeDescriptor({ lock: { ...freeLock(), version: decodeFdLock(locked).version + 1 }, file: { ...emptyFile(), gen: entry.file.gen } }, bs);
+      if (!(yield* ats(host, vol.device, vol.fdLba(entry.index), locked, cleared))) throw new Error(`${name} changed while it was being deleted`);
+      deleted = true;
+      const bitmap = yield* readBlocks(host, vol.device, BITMAP_LBA, vol.header.bitmapBlocks);
+      setBits(bitmap, entry.file.firstBlock, entry.file.blockCount, false);
+      yield* writeBlocks(host, vol.device, BITMAP_LBA, bitmap, true);
+      yield* vol.refresh();
+    });
+  } finally {
+    // Clearing the descriptor freed its lock with it; a delete that stopped before must not leave
+    // the file locked by this host (every later open here would be refused).
+    if (!deleted) yield* closeFile(host, vol, entry.index);
+  }
 }
 
 function noSpace(vol: Volume, name: string, blocks: number): string {

@@ -28,7 +28,9 @@ export function* claimSlot(host: Host, vol: Volume): Task<void> {
     let slot = slots.findIndex((h) => h.magic === HB_MAGIC && sameUuid(h.owner, me));
     if (slot < 0) slot = slots.findIndex((h) => h.magic !== HB_MAGIC || isNilUuid(h.owner));
     if (slot < 0) throw new Error(`the volume's ${HEARTBEAT_SLOTS} heartbeat slots are all in use`);
-    const mine: Heartbeat = { magic: HB_MAGIC, owner: me, mountGen: Math.max(1, host.clock.now) + slots[slot].mountGen, beat: 1, stampUs: host.clock.now };
+    // Whole µs: the slot stores u64s, and this host compares what it keeps with what it reads back.
+    const now = Math.floor(host.clock.now);
+    const mine: Heartbeat = { magic: HB_MAGIC, owner: me, mountGen: Math.max(1, now) + slots[slot].mountGen, beat: 1, stampUs: now };
     const image = encodeHeartbeat(mine, bs);
     if (yield* ats(host, vol.device, HEARTBEAT_LBA + slot, region.slice(slot * bs, (slot + 1) * bs), image)) {
       vol.slot = slot;
@@ -57,7 +59,7 @@ export function startHeartbeat(host: Host, vol: Volume): void {
 }
 
 function* beat(host: Host, vol: Volume): Task<void> {
-  const next: Heartbeat = { ...vol.heartbeat, beat: vol.heartbeat.beat + 1, stampUs: host.clock.now };
+  const next: Heartbeat = { ...vol.heartbeat, beat: vol.heartbeat.beat + 1, stampUs: Math.floor(host.clock.now) };
   const image = encodeHeartbeat(next, vol.device.blockSize);
   if (yield* ats(host, vol.device, HEARTBEAT_LBA + vol.slot, vol.heartbeatImage, image)) {
     vol.heartbeat = next;

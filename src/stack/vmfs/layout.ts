@@ -163,6 +163,22 @@ export function decodeHeader(b: Uint8Array): VolumeHeader | undefined {
   };
 }
 
+/**
+ * Why a decoded header cannot describe a volume on this device, or '' when it can: its block size,
+ * its size and the bitmap and data start it derives must be the device's (a header written by hand
+ * with sg could claim a bitmap larger than the LUN, which no host must try to read).
+ */
+export function headerMismatch(h: VolumeHeader, blockSize: number, capacityBytes: number): string {
+  if (h.logicalBlockSize !== blockSize) return `its logical block size ${h.logicalBlockSize} is not the device's ${blockSize}`;
+  const deviceFileBlocks = Math.floor(capacityBytes / FILE_BLOCK);
+  if (h.fileBlocks < 1 || h.fileBlocks > deviceFileBlocks) return `it claims ${h.fileBlocks} file blocks, the device has ${deviceFileBlocks}`;
+  const g = geometry(h.fileBlocks, blockSize);
+  if (h.bitmapBlocks !== g.bitmapBlocks || h.dataStart !== g.dataStart) {
+    return `its bitmap (${h.bitmapBlocks} blocks, data at file block ${h.dataStart}) does not fit ${h.fileBlocks} file blocks (${g.bitmapBlocks}, ${g.dataStart})`;
+  }
+  return '';
+}
+
 // ---- heartbeat slots ----
 
 export function encodeHeartbeat(h: Heartbeat, blockSize: number): Uint8Array {

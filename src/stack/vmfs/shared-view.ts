@@ -59,8 +59,8 @@ export interface HostCloneView {
 
 const NO_COUNTERS: VaaiCounters = { ats: 0, atsf: 0, cloneRd: 0, cloneWr: 0, cloneF: 0, zero: 0, zeroF: 0 };
 
-/** The learner's host and its peers, in the scenario's order. */
-export const scenarioHosts = (host: Host): Host[] => [host, ...host.peers];
+/** Every host of the scenario, the learner's first, whichever host asks. */
+export const scenarioHosts = (host: Host): Host[] => host.hosts();
 
 /** Every volume mounted by some host of the scenario, with what each host knows of it. */
 export function sharedDatastores(host: Host): SharedDatastoreView[] {

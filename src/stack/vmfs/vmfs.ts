@@ -9,11 +9,11 @@ import { claimSlot, freeHeartbeat, startHeartbeat } from './heartbeat';
 import { hostName, volumeUuid } from './identity';
 import {
   BITMAP_LBA, encodeDescriptor, encodeHeader, encodeLockBlock, emptyFile, FILE_BLOCK, formatUuid, freeLock, geometry,
-  HEARTBEAT_SLOTS, LABEL_BYTES, MAX_FILES, decodeHeader, type VolumeHeader,
+  HEARTBEAT_SLOTS, LABEL_BYTES, MAX_FILES, type VolumeHeader,
 } from './layout';
 import { setBits } from './bitmap';
 import { start, type Task } from './task';
-import { probe, Volume } from './volume';
+import { probe, validHeader, Volume } from './volume';
 import type { CloneReport } from './clone';
 
 /** Smallest device VMFS-6 formats (ESXi refuses under 1.3 GB; PathLab's LUNs are all larger). */
@@ -96,12 +96,12 @@ export class Vmfs {
     const fileBlocks = Math.floor(device.capacityBytes / FILE_BLOCK);
     const { bitmapBlocks, dataStart } = geometry(fileBlocks, bs);
     if (fileBlocks < dataStart + MIN_FILE_BLOCKS) throw new Error(`${device.id} is too small for VMFS-6 (${device.capacityBytes} bytes)`);
-    const existing = decodeHeader(yield* readBlocks(host, device, 0, 1));
+    const existing = validHeader(host, device, yield* readBlocks(host, device, 0, 1));
     if (existing) {
       throw new Error(`${device.id} already holds the VMFS-6 volume "${existing.label}" (${formatUuid(existing.uuid)}): PathLab does not format over a volume; delete it on the array first`);
     }
     const header: VolumeHeader = {
-      uuid: volumeUuid(host, device.id, label), label, logicalBlockSize: bs, fileBlocks, bitmapBlocks, dataStart, createdUs: host.clock.now,
+      uuid: volumeUuid(host, device.id, label), label, logicalBlockSize: bs, fileBlocks, bitmapBlocks, dataStart, createdUs: Math.floor(host.clock.now),
     };
     // Everything up to the bitmap's end in one image: header, free heartbeats, free resource lock,
     // empty descriptors, and the bitmap with the metadata's own file blocks allocated.

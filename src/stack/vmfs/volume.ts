@@ -8,7 +8,7 @@ import type { LogicalDevice } from '../psa/device';
 import { readBlocks } from './disk-io';
 import { hostName, hostUuid, macText } from './identity';
 import {
-  BITMAP_LBA, decodeDescriptor, decodeHeader, decodeLockBlock, FD_LBA, FILE_BLOCK, formatUuid, HEADER_LBA, MAX_FILES,
+  BITMAP_LBA, decodeDescriptor, decodeHeader, decodeLockBlock, headerMismatch, FD_LBA, FILE_BLOCK, formatUuid, HEADER_LBA, MAX_FILES,
   RESOURCE_LOCK_LBA, sameUuid, type Descriptor, type Heartbeat, type VolumeHeader,
 } from './layout';
 import { freeBlocks } from './bitmap';
@@ -100,7 +100,17 @@ export class Volume {
   }
 }
 
-/** The volume header on a device, or undefined when it holds no VMFS. */
+/** The volume header on a device, or undefined when it holds no VMFS (or a header that does not fit the device). */
 export function* probe(host: Host, device: LogicalDevice): Task<VolumeHeader | undefined> {
-  return decodeHeader(yield* readBlocks(host, device, HEADER_LBA, 1));
+  return validHeader(host, device, yield* readBlocks(host, device, HEADER_LBA, 1));
+}
+
+/** The header in a block read from the device, when it is one that fits the device; an inconsistent one is logged. */
+export function validHeader(host: Host, device: LogicalDevice, block: Uint8Array): VolumeHeader | undefined {
+  const header = decodeHeader(block);
+  if (!header) return undefined;
+  const mismatch = headerMismatch(header, device.blockSize, device.capacityBytes);
+  if (mismatch === '') return header;
+  host.log(`FS3: ${device.id} has a VMFS-6 header that is not a valid volume (${mismatch}): not mounted`);
+  return undefined;
 }
