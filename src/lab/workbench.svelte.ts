@@ -129,6 +129,19 @@ export class Workbench {
     return ok;
   }
 
+  /**
+   * A tab's buttons: runs its console lines in order, stopping at the first that fails; returns
+   * that line's error (as the console printed it) for the tab to show, or null when all succeeded.
+   */
+  async runLines(...lines: string[]): Promise<string | null> {
+    for (const line of lines) {
+      if (await this.run(line)) continue;
+      const last = this.log.at(-1);
+      return last?.kind === 'error' ? last.text : `${line}: failed`;
+    }
+    return null;
+  }
+
   async setSpeed(speed: Speed): Promise<void> {
     this.speed = speed;
     await this.api.setSpeed(speed);

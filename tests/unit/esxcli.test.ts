@@ -4,6 +4,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Host } from '../../src/stack/host';
 import { esxcli, splitCommandLine } from '../../src/stack/cli/esxcli';
+import { parseRecords } from './esxcli-records';
 
 const ALUA0 = 'naa.600140500a1a00010000000000000000';
 const AP0 = 'naa.600140500a9a00020000000000000000';
@@ -32,21 +33,6 @@ function fail(line: string): string {
   return r.output;
 }
 
-/** Records as id → { key: value }. */
-function parseRecords(text: string): Map<string, Record<string, string>> {
-  const out = new Map<string, Record<string, string>>();
-  for (const block of text.split('\n\n').filter((b) => b.trim())) {
-    const [id, ...lines] = block.split('\n');
-    const rec: Record<string, string> = {};
-    for (const line of lines) {
-      expect(line.startsWith('   ')).toBe(true);
-      const at = line.indexOf(':');
-      rec[line.slice(3, at)] = line.slice(at + 1).trim();
-    }
-    out.set(id, rec);
-  }
-  return out;
-}
 
 function keysOf(text: string): string[] {
   return text.split('\n\n')[0].split('\n').slice(1).map((l) => l.slice(3, l.indexOf(':')));

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { LabSession } from '../../src/stack/cli/script';
 import { Host } from '../../src/stack/host';
 import { succeeds } from './lab-lines';
+import { recordPathStates } from './path-states';
 
 const AA0 = 'naa.600140500aaa00030000000000000000'; // db01's disk 1: A/A array LUN 0, 2 paths
 const AA1 = 'naa.600140500aaa00030000000000000001';
@@ -361,16 +362,7 @@ describe("the stack's functions an MPP was handed work only while one of its hoo
       const file = 'late.ts';
       const s = await session({ [file]: which === 'done' ? await lateDone() : await late(which) });
       const path = s.host.psa.path('vmhba1:C0:T3:L0')!;
-      const accessor = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(path), 'state')!;
-      const states: string[] = [];
-      Object.defineProperty(path, 'state', {
-        configurable: true,
-        get: () => accessor.get!.call(path),
-        set: (value: string) => {
-          states.push(value);
-          accessor.set!.call(path, value);
-        },
-      });
+      const states = recordPathStates(path);
       await run(s, `plugin load ${file}`);
       await giveArray(s, 'LAB_MPP_LATE');
       await run(s, job());

@@ -15,6 +15,7 @@ import { PluginGuard, type PluginViolation } from '../../src/stack/plugins/guard
 import { SupervisedSatp } from '../../src/stack/plugins/supervised-satp';
 import { PathViews } from '../../src/stack/plugins/views';
 import { Clock } from '../../src/stack/sim/clock';
+import { recordPathStates } from './path-states';
 
 const ALUA0 = 'naa.600140500a1a00010000000000000000';
 const ALUA_DEVICES = [0, 1, 2, 3].map((i) => `naa.600140500a1a0001000000000000000${i}`);
@@ -379,16 +380,7 @@ describe("the stack's functions an SATP was handed work only while one of its ho
     const { host, script } = await lab({ [file]: late(which) });
     // Every state the stack gives the device's first path, from now on.
     const path = host.psa.path('vmhba1:C0:T0:L0')!;
-    const accessor = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(path), 'state')!;
-    const states: string[] = [];
-    Object.defineProperty(path, 'state', {
-      configurable: true,
-      get: () => accessor.get!.call(path),
-      set: (value: string) => {
-        states.push(value);
-        accessor.set!.call(path, value);
-      },
-    });
+    const states = recordPathStates(path);
     const out = await script(
       [`plugin load ${file}`, claimBy('LAB_SATP_LATE', `-t device -d ${ALUA0}`), 'sleep 1ms', 'plugin list', `esxcli storage nmp device list -d ${ALUA0}`, writeJob('2s'), 'wait', readBack].join('\n'),
     );

@@ -7,6 +7,7 @@ import { LabSession } from '../../src/stack/cli/script';
 import { Host } from '../../src/stack/host';
 import { parseScenario } from '../../src/stack/scenario/validate';
 import { fails, succeeds } from './lab-lines';
+import { parseRecords } from './esxcli-records';
 
 const PE = 'naa.600140500aba000400000000000000ff';
 const NFS_PE = '192.168.50.10:/vvol-pe';
@@ -21,20 +22,6 @@ beforeEach(async () => {
 const ok = (line: string) => succeeds(s, line);
 const fail = (line: string) => fails(s, line);
 
-/** Records as id → { key: value }, in order. */
-function parseRecords(text: string): Map<string, Record<string, string>> {
-  const out = new Map<string, Record<string, string>>();
-  for (const block of text.split('\n\n').filter((b) => b.trim())) {
-    const [id, ...lines] = block.split('\n');
-    const rec: Record<string, string> = {};
-    for (const line of lines) {
-      expect(line.startsWith('   ')).toBe(true);
-      rec[line.slice(3, line.indexOf(':'))] = line.slice(line.indexOf(':') + 1).trim();
-    }
-    out.set(id, rec);
-  }
-  return out;
-}
 
 describe('esxcli storage vvol', () => {
   it('the namespace lists its three list namespaces', async () => {

@@ -7,7 +7,6 @@
 // in software instead (LIO answers the same).
 
 import { NO_BIT_PTR } from '../../../../asm/cdb/layout';
-import { readFromSgl } from '../../memory/sgl';
 import { SenseKey } from '../../scsi/status';
 import type { Exchange } from '../exchange';
 import type { LogicalUnit } from '../logical-unit';
@@ -16,7 +15,7 @@ import {
   MAX_DESCRIPTOR_LIST_LENGTH, MAX_SEGMENT_BYTES, MAX_SEGMENT_DESCRIPTORS, MAX_TARGET_DESCRIPTORS,
 } from './block-limits';
 import { BLOCK_TO_BLOCK, holdCopyResult, IDENTIFICATION_DESCRIPTOR, isCopyManager } from './copy-results';
-import { acknowledgeWrite, dataOutLength, isZero, loadFailed, mapExtent, piecesOf, runSteps } from './extents';
+import { acknowledgeWrite, isZero, loadFailed, mapExtent, parameterList, piecesOf, runSteps } from './extents';
 
 const HEADER = 16;
 const TARGET_DESCRIPTOR = 32;
@@ -40,11 +39,8 @@ interface Segment {
 
 export function extendedCopy(x: Exchange, array: StorageArray, lun: LogicalUnit): void {
   if (!isCopyManager(array)) return x.checkCondition(SenseKey.ILLEGAL_REQUEST, 0x20, 0x00);
-  const length = x.length;
-  if (length === 0) return x.good(); // SPC-4: no parameter data is not an error
-  if (length < HEADER || length > dataOutLength(x)) return x.checkCondition(SenseKey.ILLEGAL_REQUEST, 0x1a, 0x00);
-  const list = readFromSgl(array.arena, x.cmd.sgl, x.cmd.nseg, length);
-  x.cmd.transferred = length;
+  const list = parameterList(x, array, HEADER);
+  if (!list) return;
   const segments = parse(x, array, list);
   if (!segments) return;
   const listId = list[0];

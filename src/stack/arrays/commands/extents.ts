@@ -3,6 +3,7 @@
 // the same rule as WRITE: durable first, unless the LUN is write-back and FUA is clear.
 
 import { EXTENT_SIZE } from '../../blockstore/block-store';
+import { readFromSgl } from '../../memory/sgl';
 import type { ScsiCommand } from '../../scsi/command';
 import { HostStatus, SenseKey } from '../../scsi/status';
 import type { Exchange } from '../exchange';
@@ -73,6 +74,25 @@ export function loadFailed(x: Exchange): void {
 /** Bytes of data-out the initiator sent: none when the command was not sent as a data-out one. */
 export function dataOutLength(x: Exchange): number {
   return x.cmd.direction === 'out' ? x.cmd.dataLength : 0;
+}
+
+/**
+ * The parameter list of a command that carries one (UNMAP, EXTENDED COPY), read from its data-out,
+ * or null once the command is answered: GOOD for an empty list (no parameter data is no error),
+ * PARAMETER LIST LENGTH ERROR (1A/00) for one shorter than its header or longer than what was sent.
+ */
+export function parameterList(x: Exchange, array: StorageArray, header: number): Uint8Array | null {
+  const length = x.length;
+  if (length === 0) {
+    x.good();
+    return null;
+  }
+  if (length < header || length > dataOutLength(x)) {
+    x.checkCondition(SenseKey.ILLEGAL_REQUEST, 0x1a, 0x00);
+    return null;
+  }
+  x.cmd.transferred = length;
+  return readFromSgl(array.arena, x.cmd.sgl, x.cmd.nseg, length);
 }
 
 /** The initiator sent less data-out than the command needs: a transport-level underrun, as WRITE. */

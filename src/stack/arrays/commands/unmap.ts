@@ -5,13 +5,12 @@
 // zeros (LBPRZ); whole extents give their memory back.
 
 import { FLAG_ANCHOR } from '../../../../asm/cdb/layout';
-import { readFromSgl } from '../../memory/sgl';
 import { SenseKey } from '../../scsi/status';
 import type { Exchange } from '../exchange';
 import type { LogicalUnit } from '../logical-unit';
 import type { StorageArray } from '../storage-array';
 import { MAX_UNMAP_DESCRIPTORS, maxUnmapBlocks } from './block-limits';
-import { acknowledgeWrite, dataOutLength, deallocateBytes, loadFailed } from './extents';
+import { acknowledgeWrite, deallocateBytes, loadFailed, parameterList } from './extents';
 
 const HEADER = 8;
 const DESCRIPTOR = 16;
@@ -20,11 +19,8 @@ export function unmap(x: Exchange, array: StorageArray, lun: LogicalUnit): void 
   // A thick LUN reports LBPU 0 and MAXIMUM UNMAP LBA COUNT 0: the command is not implemented there.
   if (!lun.thin) return x.checkCondition(SenseKey.ILLEGAL_REQUEST, 0x20, 0x00);
   if (x.has(FLAG_ANCHOR)) return x.invalidField(1, 0); // VPD 0xB2 ANC_SUP is 0
-  const length = x.length;
-  if (length === 0) return x.good(); // SBC-3: no parameter data is not an error
-  if (length < HEADER || length > dataOutLength(x)) return x.checkCondition(SenseKey.ILLEGAL_REQUEST, 0x1a, 0x00);
-  const list = readFromSgl(array.arena, x.cmd.sgl, x.cmd.nseg, length);
-  x.cmd.transferred = length;
+  const list = parameterList(x, array, HEADER);
+  if (!list) return;
   const ranges = parse(x, lun, list);
   if (!ranges) return;
   const next = (i: number): void => {
